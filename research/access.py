@@ -1,0 +1,193 @@
+"""Who may see and do what. Every queryset and permission in the product asks this module.
+
+Roles, from least to most: anonymous; a user of another alliance; an alliance member (teacher);
+a project member; the project lead; the alliance lead; staff.
+
+- Published projects are visible to everyone. Anything else is visible only to members of its
+  alliance (and staff); to everyone else it does not exist (the API answers 404, not 403).
+- Evidence: `group` = project members, the alliance lead and staff; `alliance` = members of the
+  alliance; `public` = anyone who can see the project.
+- Raw pupil rows are for project members only (not even staff or the alliance lead).
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .models import Evidence, Project
+from .models.choices import ACTIVE_STATUSES, Role, Status, Visibility
+
+# Which role may run which lifecycle action (staff may run any).
+ALLIANCE_LEAD = "alliance_lead"
+PROJECT_LEAD = "project_lead"
+TRANSITION_ROLES = {
+    "accept": {ALLIANCE_LEAD},
+    "decline": {ALLIANCE_LEAD},
+    "advance": {PROJECT_LEAD, ALLIANCE_LEAD},
+    "publish": {ALLIANCE_LEAD},
+    "unpublish": {ALLIANCE_LEAD},
+    "withdraw": {PROJECT_LEAD, ALLIANCE_LEAD},
+}
+# Statuses in which the group may still write (published: edits never change the publication).
+EDITABLE_STATUSES = (*ACTIVE_STATUSES, Status.PUBLISHED)
+JOINABLE_STATUSES = (Status.PROPOSED, Status.THEORY)
+
+
+def is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def is_staff(user) -> bool:
+    return is_authenticated(user) and user.is_staff
+
+
+def alliance_roles(user) -> dict[int, str]:
+    """{alliance id: role} for the user, read once per user object (one query per request)."""
+    if not is_authenticated(user):
+        return {}
+    cached = getattr(user, "_alliance_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("alliance_id", "role"))
+        user._alliance_roles = cached
+    return cached
+
+
+def is_alliance_member(user, alliance_id: int) -> bool:
+    return alliance_id in alliance_roles(user)
+
+
+def is_alliance_lead(user, alliance_id: int) -> bool:
+    return alliance_roles(user).get(alliance_id) == Role.LEAD
+
+
+def project_member_ids(project: Project) -> set[int]:
+    """User ids of the project group, cached on the project object."""
+    cached = getattr(project, "_member_ids", None)
+    if cached is None:
+        cached = set(project.memberships.values_list("user_id", flat=True))
+        project._member_ids = cached
+    return cached
+
+
+def is_project_member(user, project: Project) -> bool:
+    return is_authenticated(user) and user.pk in project_member_ids(project)
+
+
+def is_project_lead(user, project: Project) -> bool:
+    return is_authenticated(user) and project.lead_id == user.pk
+
+
+# --- projects -------------------------------------------------------------------------------
+
+def projects_visible_q(user) -> Q:
+    """Filter for the projects a user may see."""
+    if is_staff(user):
+        return Q()
+    visible = Q(status=Status.PUBLISHED)
+    alliances = list(alliance_roles(user))
+    if alliances:
+        visible |= Q(alliance_id__in=alliances)
+    return visible
+
+
+def can_view_project(user, project: Project) -> bool:
+    return (
+        project.status == Status.PUBLISHED
+        or is_staff(user)
+        or is_alliance_member(user, project.alliance_id)
+    )
+
+
+def can_propose(user, alliance_id: int) -> bool:
+    return is_alliance_member(user, alliance_id)
+
+
+def can_edit_project(user, project: Project) -> bool:
+    """The plan (title, question, measures...): the project lead, the alliance lead, staff."""
+    if project.status not in EDITABLE_STATUSES:
+        return False
+    return is_staff(user) or is_project_lead(user, project) or is_alliance_lead(user, project.alliance_id)
+
+
+def can_write_stage(user, project: Project) -> bool:
+    """Stage writing and sessions: the whole group, the alliance lead, staff."""
+    if project.status not in EDITABLE_STATUSES:
+        return False
+    return (
+        is_staff(user)
+        or is_project_member(user, project)
+        or is_project_lead(user, project)
+        or is_alliance_lead(user, project.alliance_id)
+    )
+
+
+def can_transition(user, project: Project, action: str) -> bool:
+    roles = TRANSITION_ROLES.get(action, set())
+    return (
+        is_staff(user)
+        or (ALLIANCE_LEAD in roles and is_alliance_lead(user, project.alliance_id))
+        or (PROJECT_LEAD in roles and is_project_lead(user, project))
+    )
+
+
+def allowed_actions(user, project: Project) -> list[str]:
+    return [action for action in TRANSITION_ROLES if can_transition(user, project, action)]
+
+
+# --- membership -----------------------------------------------------------------------------
+
+def can_manage_members(user, project: Project) -> bool:
+    """Approve join requests and remove members: the project lead, the alliance lead, staff."""
+    return is_staff(user) or is_project_lead(user, project) or is_alliance_lead(user, project.alliance_id)
+
+
+def join_refusal(user, project: Project) -> str | None:
+    """Why this user may not ask to join, or None if they may."""
+    if not is_alliance_member(user, project.alliance_id):
+        return "Only teachers in this project's alliance can join it."
+    if is_project_member(user, project):
+        return "You are already a member of this project."
+    if project.status not in JOINABLE_STATUSES:
+        return "Projects can be joined only while proposed or at the theory stage."
+    return None
+
+
+def can_view_join_requests(user, project: Project) -> bool:
+    return can_manage_members(user, project)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+def evidence_visible_q(user, project: Project) -> Q:
+    """Filter over one visible project's evidence."""
+    if is_staff(user) or is_project_member(user, project) or is_alliance_lead(user, project.alliance_id):
+        return Q()
+    if is_alliance_member(user, project.alliance_id):
+        return Q(visibility__in=[Visibility.ALLIANCE, Visibility.PUBLIC])
+    return Q(visibility=Visibility.PUBLIC)
+
+
+def can_add_evidence(user, project: Project) -> bool:
+    return project.status in EDITABLE_STATUSES and (is_project_member(user, project) or is_staff(user))
+
+
+def can_delete_evidence(user, evidence: Evidence, project: Project) -> bool:
+    if project.status not in EDITABLE_STATUSES:
+        return False
+    return (
+        is_staff(user)
+        or (is_authenticated(user) and evidence.uploader_id == user.pk)
+        or is_project_lead(user, project)
+    )
+
+
+# --- measures -------------------------------------------------------------------------------
+
+def can_manage_measures(user, alliance_id: int) -> bool:
+    return is_staff(user) or is_alliance_lead(user, alliance_id)
+
+
+# --- pupil data -----------------------------------------------------------------------------
+
+def can_see_raw_rows(user, project: Project) -> bool:
+    """Pseudonymised pupil rows: the project group only. Everyone else gets suppressed aggregates."""
+    return is_project_member(user, project)

@@ -1,0 +1,22 @@
+"""The domain: alliances, schools, projects through three stages, and their evidence."""
+from .alliance import Alliance, AllianceSchool, Membership, School
+from .evidence import Evidence
+from .measure import Measure
+from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
+from .stage import Stage
+
+__all__ = [
+    "Alliance",
+    "AllianceSchool",
+    "Evidence",
+    "JoinRequest",
+    "Measure",
+    "Membership",
+    "PlanSnapshot",
+    "Project",
+    "ProjectMember",
+    "School",
+    "Stage",
+    "StageTransition",
+    "Theme",
+]

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from .choices import JoinRequestStatus, Phase, Status, Subject, Term
+
+academic_year_validator = RegexValidator(
+    r"^20\d\d/\d\d$", "Write the academic year like 2025/26."
+)
+
+
+class Theme(models.Model):
+    """A shared theme (feedback, oracy, well-being...) so schools can find each other's work."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    alliance = models.ForeignKey("Alliance", on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=200)
+    research_question = models.TextField(max_length=1000)
+    rationale = models.TextField(max_length=5000, blank=True)
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
+    success_criteria = models.TextField(max_length=5000, blank=True)
+    academic_year = models.CharField(max_length=7, validators=[academic_year_validator])
+    term = models.CharField(max_length=10, choices=Term.choices, blank=True)
+    # Changed only by research.lifecycle.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_projects")
+    measures = models.ManyToManyField("Measure", blank=True, related_name="projects")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["alliance", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectMember(models.Model):
+    """A teacher in a project group, with the school they bring to it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships")
+    school = models.ForeignKey("School", on_delete=models.PROTECT, related_name="project_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="unique_project_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project}"
+
+
+class JoinRequest(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    school = models.ForeignKey("School", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+
+
+class StageTransition(models.Model):
+    """Audit row: one for every status change, never edited."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(max_length=2000, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PlanSnapshot(models.Model):
+    """The plan frozen when the theory stage closes (a pre-registration).
+
+    Later changes are new revisions; an existing revision is never overwritten.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_snapshots")
+    revision = models.PositiveIntegerField()
+    research_question = models.TextField()
+    agreed_question = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    success_criteria = models.TextField(blank=True)
+    # [{"id", "name", "kind", "scale_min", "scale_max", "higher_is_better"}]: copied, not linked,
+    # so a later edit of the measure library cannot rewrite the pre-registration.
+    measures = models.JSONField(default=list)
+    reason = models.TextField(max_length=2000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "revision"]
+        constraints = [models.UniqueConstraint(fields=["project", "revision"], name="unique_plan_revision")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A frozen plan cannot be edited; record a new revision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A frozen plan cannot be deleted.")

@@ -1,0 +1,74 @@
+"""Evidence attached to a stage: a file (checked by content), a link or a text."""
+import os
+
+from django.conf import settings
+from django.db import transaction
+
+from .. import access
+from ..errors import Forbidden, InvalidInput
+from ..files import ALLOWED_EVIDENCE_TYPES, describe_unknown, sniff
+from ..models import Evidence, Project, Stage
+
+ALLOWED_LABELS = ", ".join(sorted({ext for t in ALLOWED_EVIDENCE_TYPES for ext in t.extensions}))
+
+
+def _check_file(upload) -> str:
+    """The real content type of an upload, or a clear error."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise InvalidInput(
+            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
+            "Compress it or share a link instead.",
+            code="file_too_large", fields={"file": ["File too large."]},
+        )
+    if upload.size == 0:
+        raise InvalidInput("The file is empty.", code="empty_file", fields={"file": ["The file is empty."]})
+    file_type = sniff(upload)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if file_type is None:
+        raise InvalidInput(
+            f"This file looks like {describe_unknown(upload)}. Accepted files: {ALLOWED_LABELS}.",
+            code="file_type_not_allowed", fields={"file": ["File type not accepted."]},
+        )
+    if extension not in file_type.extensions:
+        raise InvalidInput(
+            f"The file is named '{extension or 'without extension'}' but its contents are a {file_type.label}. "
+            f"Rename it to {file_type.extensions[0]} or upload the right file.",
+            code="file_type_mismatch", fields={"file": ["The name does not match the contents."]},
+        )
+    return file_type.content_type
+
+
+@transaction.atomic
+def evidence_create(*, actor, project: Project, stage_kind: str, kind: str, title: str, visibility: str,
+                    file=None, link: str = "", text: str = "") -> Evidence:
+    if not access.can_add_evidence(actor, project):
+        raise Forbidden("Only members of the project group can add evidence.")
+    given = [name for name, value in (("file", file), ("link", link), ("text", text)) if value]
+    if len(given) != 1:
+        raise InvalidInput(
+            "Give exactly one of a file, a link or a text.",
+            code="evidence_content", fields={"file": ["Give exactly one of file, link or text."]},
+        )
+    stage = Stage.objects.get(project=project, kind=stage_kind)
+    evidence = Evidence(stage=stage, kind=kind, title=title, visibility=visibility, link=link, text=text,
+                        uploader=actor)
+    if file is not None:
+        evidence.content_type = _check_file(file)
+        evidence.size = file.size
+        evidence.filename = os.path.basename(file.name or "evidence")[:255]
+        evidence.file.save(evidence.filename, file, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, actor, project: Project, evidence: Evidence) -> None:
+    if not access.can_delete_evidence(actor, evidence, project):
+        raise Forbidden("Only the person who added this evidence or the project lead can delete it.")
+    stored = evidence.file.name
+    evidence.delete()
+    if stored:
+        # Remove the file only once the row is gone for good.
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -1,0 +1,63 @@
+"""Joining a project group: a teacher asks, the project lead approves or declines."""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import access
+from ..errors import Conflict, Forbidden, NotFound
+from ..models import JoinRequest, Membership, Project, ProjectMember
+from ..models.choices import JoinRequestStatus
+
+
+@transaction.atomic
+def join_request_create(*, actor, project: Project, message: str = "") -> JoinRequest:
+    refusal = access.join_refusal(actor, project)
+    if refusal:
+        raise Conflict(refusal, code="cannot_join")
+    membership = Membership.objects.get(user=actor, alliance_id=project.alliance_id)
+    try:
+        with transaction.atomic():
+            return JoinRequest.objects.create(project=project, user=actor, school=membership.school, message=message)
+    except IntegrityError:
+        raise Conflict("You have already asked to join this project; the project lead will answer.",
+                       code="already_requested") from None
+
+
+def _pending_request(project: Project, request_id: int) -> JoinRequest:
+    try:
+        return JoinRequest.objects.select_for_update().get(pk=request_id, project=project)
+    except JoinRequest.DoesNotExist:
+        raise NotFound("No such join request.") from None
+
+
+@transaction.atomic
+def join_request_decide(*, actor, project: Project, request_id: int, approve: bool) -> JoinRequest:
+    if not access.can_manage_members(actor, project):
+        raise Forbidden("Only the project lead can answer join requests.")
+    join_request = _pending_request(project, request_id)
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise Conflict(f"This request has already been {join_request.status}.", code="already_decided")
+    if approve:
+        if project.status not in access.JOINABLE_STATUSES:
+            raise Conflict("Projects can be joined only while proposed or at the theory stage.", code="cannot_join")
+        ProjectMember.objects.get_or_create(
+            project=project, user_id=join_request.user_id, defaults={"school_id": join_request.school_id}
+        )
+    join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save()
+    return join_request
+
+
+@transaction.atomic
+def member_remove(*, actor, project: Project, user_id: int) -> None:
+    """The lead (or alliance lead) removes a member; any member may leave. The lead cannot leave."""
+    leaving = access.is_authenticated(actor) and actor.pk == user_id
+    if not (leaving or access.can_manage_members(actor, project)):
+        raise Forbidden("Only the project lead can remove other members.")
+    if user_id == project.lead_id:
+        raise Conflict("The project lead cannot leave the project; withdraw it or hand it over first.",
+                       code="lead_cannot_leave")
+    deleted, _ = ProjectMember.objects.filter(project=project, user_id=user_id).delete()
+    if not deleted:
+        raise NotFound("That person is not a member of this project.")

@@ -1,0 +1,42 @@
+"""The pre-registered plan: frozen at theory -> progress, later changes as new revisions."""
+from django.db import transaction
+from django.db.models import Max
+
+from ..models import PlanSnapshot, Project, Stage
+from ..models.choices import StageKind
+
+# Project fields that make up the plan: changing one after the freeze records a revision.
+PLAN_FIELDS = ("research_question", "success_criteria", "measures")
+
+
+def plan_content(project: Project) -> dict:
+    theory = Stage.objects.get(project=project, kind=StageKind.THEORY)
+    return {
+        "research_question": project.research_question,
+        "agreed_question": theory.agreed_question,
+        "rationale": theory.rationale or project.rationale,
+        "success_criteria": project.success_criteria,
+        "measures": [
+            {
+                "id": m.id, "name": m.name, "kind": m.kind, "scale_min": m.scale_min,
+                "scale_max": m.scale_max, "higher_is_better": m.higher_is_better, "unit": m.unit,
+            }
+            for m in project.measures.order_by("name")
+        ],
+    }
+
+
+@transaction.atomic
+def plan_snapshot_create(*, project: Project, actor, reason: str) -> PlanSnapshot:
+    last = PlanSnapshot.objects.filter(project=project).aggregate(last=Max("revision"))["last"] or 0
+    return PlanSnapshot.objects.create(
+        project=project,
+        revision=last + 1,
+        reason=reason,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **plan_content(project),
+    )
+
+
+def plan_is_frozen(project: Project) -> bool:
+    return PlanSnapshot.objects.filter(project=project).exists()

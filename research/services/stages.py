@@ -1,0 +1,49 @@
+"""Writing a stage: its session and its own text."""
+from datetime import date
+
+from django.db import transaction
+
+from .. import access
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..models import Project, Stage
+from ..models.choices import STAGE_ORDER, Status
+from ..models.stage import STAGE_FIELDS
+
+# How far a project has got: a stage can be written once the project has reached it.
+REACHED_STAGE_INDEX = {
+    Status.PROPOSED: 0, Status.THEORY: 0, Status.PROGRESS: 1, Status.DISSEMINATION: 2, Status.PUBLISHED: 2,
+}
+
+
+def stage_is_reached(project: Project, kind: str) -> bool:
+    reached = REACHED_STAGE_INDEX.get(project.status)
+    return reached is not None and STAGE_ORDER.index(kind) <= reached
+
+
+@transaction.atomic
+def stage_update(*, actor, project: Project, kind: str, session_date: date | None = None,
+                 attendees: list[str] | None = None, unset_session_date: bool = False, **writing) -> Stage:
+    if not access.can_write_stage(actor, project):
+        raise Forbidden("Only members of the project group can write its stages.")
+    if not stage_is_reached(project, kind):
+        raise Conflict(
+            f"The project has not reached the {Stage(kind=kind).get_kind_display().lower()} yet.",
+            code="stage_not_reached",
+            conditions=[f"project status is {project.status}"],
+        )
+    allowed = set(STAGE_FIELDS[kind])
+    foreign = sorted(set(writing) - allowed)
+    if foreign:
+        raise InvalidInput(
+            "Some fields belong to another stage.",
+            fields={name: [f"This field belongs to another stage, not the {kind} stage."] for name in foreign},
+        )
+    stage = Stage.objects.select_for_update().get(project=project, kind=kind)
+    for name, value in writing.items():
+        setattr(stage, name, value)
+    if session_date is not None or unset_session_date:
+        stage.session_date = session_date
+    if attendees is not None:
+        stage.attendees = attendees
+    stage.save()
+    return stage
