@@ -1,3 +1,35 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import auth, catalog, evidence, members, stages
+from .projects import views as projects
+
+router = SimpleRouter()
+router.register("alliances", catalog.AllianceViewSet, basename="alliance")
+router.register("schools", catalog.SchoolViewSet, basename="school")
+router.register("themes", catalog.ThemeViewSet, basename="theme")
+router.register("measures", catalog.MeasureViewSet, basename="measure")
+router.register("projects", projects.ProjectViewSet, basename="project")
+
+P = "projects/<int:project_id>/"
+urlpatterns = [
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("me/", auth.MeView.as_view(), name="me"),
+    path("taxonomy/", catalog.TaxonomyView.as_view(), name="taxonomy"),
+    path(P + "transitions/", projects.TransitionsView.as_view(), name="project-transitions"),
+    path(P + "plan-snapshots/", projects.PlanSnapshotsView.as_view(), name="project-plan-snapshots"),
+    path(P + "stages/", stages.StageListView.as_view(), name="project-stages"),
+    path(P + "stages/<str:kind>/", stages.StageDetailView.as_view(), name="project-stage"),
+    path(P + "members/", members.MembersView.as_view(), name="project-members"),
+    path(P + "members/<int:user_id>/", members.MemberDetailView.as_view(), name="project-member"),
+    path(P + "join-requests/", members.JoinRequestsView.as_view(), name="project-join-requests"),
+    path(P + "join-requests/<int:request_id>/approve/",
+         members.JoinRequestDecisionView.as_view(approve=True), name="project-join-approve"),
+    path(P + "join-requests/<int:request_id>/decline/",
+         members.JoinRequestDecisionView.as_view(approve=False), name="project-join-decline"),
+    path(P + "evidence/", evidence.EvidenceListView.as_view(), name="project-evidence"),
+    path(P + "evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="project-evidence-detail"),
+    path(P + "evidence/<int:evidence_id>/download/", evidence.EvidenceDownloadView.as_view(),
+         name="project-evidence-download"),
+    *router.urls,
+]

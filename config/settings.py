@@ -166,6 +166,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MeasureKindEnum": "research.models.choices.MeasureKind",
+        "EvidenceKindEnum": "research.models.choices.EvidenceKind",
+        "ProjectPhaseEnum": "research.models.choices.Phase",
+        "SchoolPhaseEnum": "research.models.choices.SchoolPhase",
+    },
 }
 
 LOGGING = {

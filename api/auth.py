@@ -1,0 +1,74 @@
+"""Signing in for scripts (token) and who am I."""
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from research.models import Membership
+
+from .common import display_name
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for a token: send it as `Authorization: Token <token>`."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=TokenIn, responses=inline_serializer("TokenOut", {"token": serializers.CharField()}))
+    def post(self, request):
+        data = TokenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            return Response(
+                {"code": "invalid_credentials", "detail": "That username and password do not match. Try again."},
+                status=400,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MembershipOut(serializers.Serializer):
+    alliance = serializers.SerializerMethodField()
+    school = serializers.SerializerMethodField()
+    role = serializers.CharField()
+
+    def get_alliance(self, m) -> dict:
+        return {"id": m.alliance_id, "name": m.alliance.name, "slug": m.alliance.slug}
+
+    def get_school(self, m) -> dict:
+        return {"id": m.school_id, "name": m.school.name, "urn": m.school.urn}
+
+
+class MeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+    is_staff = serializers.BooleanField()
+    memberships = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return display_name(user)
+
+    @extend_schema(exclude=True)
+    def get_memberships(self, user) -> list[dict]:
+        rows = Membership.objects.filter(user=user).select_related("alliance", "school").order_by("alliance__name")
+        return MembershipOut(rows, many=True).data
+
+
+class MeView(APIView):
+    """The signed-in user and their alliances (school and role in each)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeOut)
+    def get(self, request):
+        return Response(MeOut(request.user).data)

@@ -1,0 +1,119 @@
+"""The shared vocabulary: alliances, schools, themes, measures and the fixed choices."""
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import filters, mixins, permissions, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from research.models import Alliance, Measure, School, Theme
+from research.models import choices
+from research.models.stage import STAGE_FIELDS
+from research.services.measures import measure_create
+
+
+class AllianceOut(serializers.ModelSerializer):
+    class Meta:
+        model = Alliance
+        fields = ["id", "name", "slug", "min_schools_per_project", "min_cell_size"]
+
+
+class AllianceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Alliances are public: their names appear on published findings."""
+
+    queryset = Alliance.objects.all()
+    serializer_class = AllianceOut
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["name"]
+
+
+class SchoolOut(serializers.ModelSerializer):
+    class Meta:
+        model = School
+        fields = ["id", "name", "urn", "phase", "region"]
+
+
+class SchoolFilter(django_filters.FilterSet):
+    alliance = django_filters.NumberFilter(field_name="alliances")
+
+    class Meta:
+        model = School
+        fields = ["alliance", "phase"]
+
+
+class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = School.objects.all()
+    serializer_class = SchoolOut
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter]
+    filterset_class = SchoolFilter
+    search_fields = ["name", "urn"]
+
+
+class ThemeOut(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "name", "slug"]
+
+
+class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Theme.objects.all()
+    serializer_class = ThemeOut
+    pagination_class = None
+
+
+class MeasureOut(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "alliance", "name", "kind", "description", "unit", "scale_min", "scale_max",
+                  "higher_is_better"]
+
+
+class MeasureIn(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["alliance", "name", "kind", "description", "unit", "scale_min", "scale_max", "higher_is_better"]
+        validators: list = []  # uniqueness is checked by the service, with a clearer message
+
+
+class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The alliance's measure library; the alliance lead adds to it."""
+
+    queryset = Measure.objects.all()
+    serializer_class = MeasureOut
+    filterset_fields = ["alliance", "kind"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(request=MeasureIn, responses={201: MeasureOut})
+    def create(self, request, *args, **kwargs):
+        data = MeasureIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure = measure_create(actor=request.user, **data.validated_data)
+        return Response(MeasureOut(measure).data, status=201)
+
+
+def _choices(enum) -> list[dict]:
+    return [{"value": value, "label": label} for value, label in enum.choices]
+
+
+class TaxonomyView(APIView):
+    """The fixed choices (subjects, phases, statuses...), for forms and filters."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response({
+            "subjects": _choices(choices.Subject),
+            "phases": _choices(choices.Phase),
+            "terms": _choices(choices.Term),
+            "statuses": _choices(choices.Status),
+            "stages": [
+                {"value": kind.value, "label": kind.label, "fields": list(STAGE_FIELDS[kind])}
+                for kind in choices.STAGE_ORDER
+            ],
+            "measure_kinds": _choices(choices.MeasureKind),
+            "evidence_kinds": _choices(choices.EvidenceKind),
+            "visibilities": _choices(choices.Visibility),
+            "themes": ThemeOut(Theme.objects.all(), many=True).data,
+        })

@@ -1,0 +1,120 @@
+"""/projects/{id}/evidence/: files, links and notes attached to a stage, shown by visibility."""
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import parsers, permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from research import access
+from research.errors import NotFound
+from research.models import Evidence
+from research.models.choices import EvidenceKind, StageKind, Visibility
+from research.services.evidence import evidence_create, evidence_delete
+
+from .common import ProjectScopedMixin, display_name
+
+
+class EvidenceIn(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=StageKind.choices)
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    title = serializers.CharField(max_length=200)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.GROUP)
+    file = serializers.FileField(required=False, allow_empty_file=True, max_length=255)
+    link = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class EvidenceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.CharField(source="stage.kind")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    visibility = serializers.CharField()
+    filename = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    link = serializers.CharField()
+    text = serializers.CharField()
+    uploader = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField()
+
+    def get_uploader(self, evidence) -> str:
+        return display_name(evidence.uploader)
+
+    def get_download_url(self, evidence) -> str | None:
+        if not evidence.file:
+            return None
+        return f"/api/v1/projects/{evidence.stage.project_id}/evidence/{evidence.id}/download/"
+
+
+class EvidenceScopedMixin(ProjectScopedMixin):
+    def visible_evidence(self):
+        project = self.get_project()
+        return (
+            Evidence.objects.filter(stage__project=project)
+            .filter(access.evidence_visible_q(self.request.user, project))
+            .select_related("stage", "uploader")
+        )
+
+    def get_evidence(self, evidence_id) -> Evidence:
+        try:
+            return self.visible_evidence().get(pk=evidence_id)
+        except Evidence.DoesNotExist:
+            raise NotFound("No such evidence, or you do not have access to it.") from None
+
+
+class EvidenceListView(EvidenceScopedMixin, APIView):
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=EvidenceOut(many=True))
+    def get(self, request, project_id):
+        rows = self.visible_evidence()
+        stage = request.query_params.get("stage")
+        if stage:
+            rows = rows.filter(stage__kind=stage)
+        return Response(EvidenceOut(rows, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": EvidenceIn}, responses={201: EvidenceOut})
+    def post(self, request, project_id):
+        data = EvidenceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        evidence = evidence_create(actor=request.user, project=self.get_project(), stage_kind=values.pop("stage"),
+                                   **values)
+        return Response(EvidenceOut(evidence).data, status=201)
+
+
+class EvidenceDetailView(EvidenceScopedMixin, APIView):
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=EvidenceOut)
+    def get(self, request, project_id, evidence_id):
+        return Response(EvidenceOut(self.get_evidence(evidence_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, project_id, evidence_id):
+        evidence_delete(actor=request.user, project=self.get_project(), evidence=self.get_evidence(evidence_id))
+        return Response(status=204)
+
+
+class EvidenceDownloadView(EvidenceScopedMixin, APIView):
+    """The file itself, only for those who may see this evidence; always as an attachment."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, project_id, evidence_id):
+        evidence = self.get_evidence(evidence_id)
+        if not evidence.file:
+            raise NotFound("This evidence has no file: it is a link or a text.")
+        response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename,
+                                content_type=evidence.content_type or "application/octet-stream")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,81 @@
+"""/projects/{id}/stages/{stage}/: a stage's session and writing."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from research.errors import NotFound
+from research.models import Stage
+from research.models.choices import STAGE_ORDER
+from research.models.stage import STAGE_FIELDS
+from research.services.stages import stage_is_reached, stage_update
+
+from .common import ProjectScopedMixin
+
+WRITING_FIELDS = [name for kind in STAGE_ORDER for name in STAGE_FIELDS[kind]]
+
+
+class StageOut(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField(source="get_kind_display")
+    reached = serializers.SerializerMethodField()
+    session_date = serializers.DateField(allow_null=True)
+    attendees = serializers.ListField(child=serializers.CharField())
+    writing = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_reached(self, stage) -> bool:
+        return stage_is_reached(self.context["project"], stage.kind)
+
+    def get_writing(self, stage) -> dict:
+        return {name: getattr(stage, name) for name in STAGE_FIELDS[stage.kind]}
+
+
+class StageIn(serializers.ModelSerializer):
+    attendees = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=200, required=False,
+        help_text="Names of those who attended the session.",
+    )
+
+    class Meta:
+        model = Stage
+        fields = ["session_date", "attendees", *WRITING_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in ["session_date", *WRITING_FIELDS]}
+
+
+def _stage_kind(kind: str) -> str:
+    if kind not in STAGE_ORDER:
+        raise NotFound(f"There is no '{kind}' stage: stages are {', '.join(STAGE_ORDER)}.")
+    return kind
+
+
+class StageListView(ProjectScopedMixin, APIView):
+    @extend_schema(responses=StageOut(many=True))
+    def get(self, request, project_id):
+        project = self.get_project()
+        stages = sorted(project.stages.all(), key=lambda s: STAGE_ORDER.index(s.kind))
+        return Response(StageOut(stages, many=True, context={"project": project}).data)
+
+
+class StageDetailView(ProjectScopedMixin, APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(responses=StageOut)
+    def get(self, request, project_id, kind):
+        project = self.get_project()
+        stage = project.stages.get(kind=_stage_kind(kind))
+        return Response(StageOut(stage, context={"project": project}).data)
+
+    @extend_schema(request=StageIn, responses=StageOut)
+    def patch(self, request, project_id, kind):
+        project = self.get_project()
+        data = StageIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        unset_date = "session_date" in values and values["session_date"] is None
+        stage = stage_update(actor=request.user, project=project, kind=_stage_kind(kind),
+                             unset_session_date=unset_date, **values)
+        return Response(StageOut(stage, context={"project": project}).data)
