@@ -1,0 +1,41 @@
+# Two commands for a new user: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test test-postgres test-browser bench install migrate demo clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite but the browser tests, on SQLite (or on PostgreSQL with DATABASE_URL set).
+test: install
+	$(BIN)/python -m pytest -m "not browser" -q
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -m "not browser" -q
+
+# Headless Chromium (Debian's /usr/bin/chromium) against a live server.
+test-browser: install
+	$(BIN)/python -m pytest -m browser -q
+
+bench: install
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-output

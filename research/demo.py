@@ -1,0 +1,209 @@
+"""A fictional alliance for trying the product: deterministic, built through the real services.
+
+All people, schools and pupils here are invented. URNs start with 9 so they match no real school.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import lifecycle
+from .models import Alliance, AllianceSchool, Measure, Membership, Project, School, Theme
+from .models.choices import MeasureKind, Role, SchoolPhase, StageKind, Status
+from .services.projects import project_propose
+from .services.stages import stage_update
+
+DEMO_PASSWORD = "demo"
+ALLIANCE_SLUG = "northfield"
+
+SCHOOLS = [
+    ("Northfield Primary School", "900001", SchoolPhase.PRIMARY, "North Yorkshire"),
+    ("Hollins Brook Primary", "900002", SchoolPhase.PRIMARY, "North Yorkshire"),
+    ("St Aidan's C of E Primary", "900003", SchoolPhase.PRIMARY, "North Yorkshire"),
+    ("Fellside Academy", "900004", SchoolPhase.SECONDARY, "North Yorkshire"),
+    ("Moorland Federation", "900005", SchoolPhase.ALL_THROUGH, "North Yorkshire"),
+    ("Beckside Special School", "900006", SchoolPhase.SPECIAL, "North Yorkshire"),
+    ("Wensley Nursery School", "900007", SchoolPhase.NURSERY, "North Yorkshire"),
+]
+OTHER_SCHOOLS = [
+    ("Riverside Primary", "900101", SchoolPhase.PRIMARY, "Somerset"),
+    ("Quayside Academy", "900102", SchoolPhase.SECONDARY, "Somerset"),
+]
+# username: (first, last, alliance slug, school URN, role, is_staff)
+USERS = {
+    "alliance.lead": ("Alex", "Morgan", ALLIANCE_SLUG, "900001", Role.LEAD, False),
+    "project.lead": ("Priya", "Shah", ALLIANCE_SLUG, "900002", Role.MEMBER, False),
+    "teacher.a": ("Amira", "Hussain", ALLIANCE_SLUG, "900003", Role.MEMBER, False),
+    "teacher.b": ("Ben", "Carter", ALLIANCE_SLUG, "900004", Role.MEMBER, False),
+    "teacher.c": ("Chloe", "Evans", ALLIANCE_SLUG, "900005", Role.MEMBER, False),
+    "other.teacher": ("Owen", "Price", "riverside", "900101", Role.LEAD, False),
+    "admin": ("Site", "Admin", None, None, None, True),
+}
+THEMES = ["Feedback", "Learning environment", "Metacognition", "Oracy", "Writing", "Well-being",
+          "Leadership", "Retrieval practice", "Parental engagement"]
+MEASURES = [
+    # name, kind, min, max, higher is better, unit
+    ("Maths attainment test", MeasureKind.ATTAINMENT, 0, 100, True, "marks"),
+    ("Writing assessment", MeasureKind.ATTAINMENT, 0, 100, True, "marks"),
+    ("Pupil well-being scale", MeasureKind.WELL_BEING, 12, 60, True, "points"),
+    ("Attitude to maths survey", MeasureKind.ATTITUDE, 0, 40, True, "points"),
+    ("Attendance", MeasureKind.ATTENDANCE, 0, 100, True, "%"),
+]
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    title: str
+    question: str
+    subject: str
+    phase: str
+    themes: tuple[str, ...]
+    measures: tuple[str, ...]
+    lead: str
+    members: tuple[str, ...]
+    target: str
+    alliance: str = ALLIANCE_SLUG
+
+
+PROJECTS = [
+    DemoProject("The maths learning environment",
+                "How does the maths learning environment affect progress in maths?",
+                "maths", "ks2", ("learning-environment",), ("Maths attainment test", "Attitude to maths survey"),
+                "project.lead", ("teacher.a",), Status.PUBLISHED),
+    DemoProject("Verbal or visual feedback",
+                "Is verbal or visual feedback more powerful in moving children's learning on?",
+                "english", "ks2", ("feedback",), ("Writing assessment", "Pupil well-being scale"),
+                "project.lead", ("teacher.a",), Status.DISSEMINATION),
+    DemoProject("Effective feedback for writing",
+                "What makes feedback on writing effective for pupils in Years 3 to 6?",
+                "writing", "ks2", ("feedback", "writing"), ("Writing assessment",),
+                "project.lead", ("teacher.c",), Status.PROGRESS),
+    DemoProject("Succession planning in rural schools",
+                "How can small rural schools plan succession and manage talent?",
+                "leadership", "all_through", ("leadership",), ("Pupil well-being scale",),
+                "project.lead", ("teacher.a",), Status.THEORY),
+    DemoProject("Retrieval quizzes in Year 9 history",
+                "Do weekly low-stakes retrieval quizzes improve recall in Year 9 history?",
+                "humanities", "ks3", ("retrieval-practice",), (),
+                "project.lead", (), Status.PROPOSED),
+    DemoProject("Talk partners in Reception",
+                "Do structured talk partners build vocabulary in Reception?",
+                "english", "early_years", ("oracy",), (),
+                "teacher.c", (), Status.PROPOSED),
+    DemoProject("Homework clubs and attainment",
+                "Does an after-school homework club raise attainment for disadvantaged pupils?",
+                "cross_curricular", "ks3", ("parental-engagement",), ("Attendance",),
+                "project.lead", ("teacher.c",), Status.WITHDRAWN),
+    DemoProject("Outdoor learning and well-being",
+                "Does a weekly outdoor learning session improve pupils' well-being?",
+                "pshe", "ks2", ("well-being",), (), "other.teacher", (), Status.THEORY, alliance="riverside"),
+]
+
+STAGE_WRITING = {
+    StageKind.THEORY: {
+        "rationale": "Colleagues across our schools saw the same pattern and agreed to test it together.",
+        "reading": "EEF guidance reports; Hattie and Timperley (2007) on feedback.",
+    },
+    StageKind.PROGRESS: {
+        "key_learning": "Pupils respond to the change within a few weeks; consistency across classes matters.",
+        "impact_on_practice": "Teachers now plan the routine into every lesson and share resources weekly.",
+        "adjustments": "We shortened the routine for younger pupils.",
+    },
+    StageKind.DISSEMINATION: {
+        "findings": "Intervention classes made more progress than comparison classes on the main measure.",
+        "conclusions": "The approach is worth continuing; the effect on attitudes was smaller than hoped.",
+        "recommendations": "Start with one year group; agree the routine across schools before the baseline.",
+        "what_did_not_work": "Homework-based parts of the routine were rarely completed.",
+    },
+}
+SESSION_DATES = {StageKind.THEORY: date(2025, 9, 24), StageKind.PROGRESS: date(2025, 11, 19),
+                 StageKind.DISSEMINATION: date(2026, 2, 11)}
+PATH = {  # actions that take a proposed project to each status
+    Status.PROPOSED: [], Status.THEORY: ["accept"], Status.PROGRESS: ["accept", "advance"],
+    Status.DISSEMINATION: ["accept", "advance", "advance"],
+    Status.PUBLISHED: ["accept", "advance", "advance", "publish"], Status.WITHDRAWN: ["withdraw"],
+}
+
+
+def _users() -> dict:
+    User = get_user_model()
+    users = {}
+    for username, (first, last, _, _, _, is_staff) in USERS.items():
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@example.org",
+            "is_staff": is_staff, "is_superuser": is_staff,
+        })
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+def _write_stage(project: Project, kind: str, actor, question: str) -> None:
+    writing = dict(STAGE_WRITING[kind])
+    if kind == StageKind.THEORY:
+        writing["agreed_question"] = question
+    stage_update(actor=actor, project=project, kind=kind, session_date=SESSION_DATES[kind],
+                 attendees=["Priya Shah", "Amira Hussain", "Chloe Evans"], **writing)
+
+
+def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict, measures: dict) -> Project:
+    alliance = alliances[spec.alliance]
+    lead = users[spec.lead]
+    project = project_propose(
+        actor=lead, alliance=alliance, title=spec.title, research_question=spec.question, subject=spec.subject,
+        phase=spec.phase, academic_year="2025/26", term="autumn",
+        rationale="Agreed through professional dialogue between practitioners from several schools.",
+        success_criteria="A difference of at least 0.2 SD between groups on the main measure.",
+        themes=[themes[slug] for slug in spec.themes], measures=[measures[(spec.alliance, m)] for m in spec.measures],
+    )
+    for username in spec.members:
+        membership = Membership.objects.get(user=users[username], alliance=alliance)
+        project.memberships.create(user=users[username], school=membership.school)
+    alliance_lead = users["alliance.lead"] if spec.alliance == ALLIANCE_SLUG else users["other.teacher"]
+    stage_of_action = iter([StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION])
+    for action in PATH[spec.target]:
+        if action in ("advance", "publish"):
+            _write_stage(project, next(stage_of_action), lead, spec.question)
+        actor = alliance_lead if action in ("accept", "publish") else lead
+        lifecycle.project_transition(project_id=project.pk, action=action, actor=actor,
+                                     comment="Demo history.")
+        project.refresh_from_db()
+    if spec.target in (Status.THEORY, Status.PROGRESS, Status.DISSEMINATION):
+        _write_stage(project, next(stage_of_action), lead, spec.question)
+    return project
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Build the demo alliance. Returns False (and changes nothing) if it is already there."""
+    if Alliance.objects.filter(slug=ALLIANCE_SLUG).exists():
+        return False
+    alliances = {
+        ALLIANCE_SLUG: Alliance.objects.create(name="Northfield Teaching School Alliance", slug=ALLIANCE_SLUG),
+        "riverside": Alliance.objects.create(name="Riverside Learning Trust", slug="riverside"),
+    }
+    schools = {}
+    for slug, rows in ((ALLIANCE_SLUG, SCHOOLS), ("riverside", OTHER_SCHOOLS)):
+        for name, urn, phase, region in rows:
+            schools[urn] = School.objects.create(name=name, urn=urn, phase=phase, region=region)
+            AllianceSchool.objects.create(alliance=alliances[slug], school=schools[urn])
+    users = _users()
+    for username, (_, _, slug, urn, role, _) in USERS.items():
+        if slug:
+            Membership.objects.create(user=users[username], alliance=alliances[slug], school=schools[urn], role=role)
+    themes = {}
+    for name in THEMES:
+        slug = name.lower().replace(" ", "-")
+        themes[slug], _ = Theme.objects.get_or_create(slug=slug, defaults={"name": name})
+    measures = {}
+    for slug, alliance in alliances.items():
+        for name, kind, low, high, higher_better, unit in MEASURES:
+            measures[(slug, name)] = Measure.objects.create(
+                alliance=alliance, name=name, kind=kind, scale_min=low, scale_max=high,
+                higher_is_better=higher_better, unit=unit,
+            )
+    for spec in PROJECTS:
+        _build_project(spec, alliances, users, themes, measures)
+    return True
