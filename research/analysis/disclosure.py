@@ -1,0 +1,172 @@
+"""Disclosure control: what a non-member may see.
+
+Three rules, applied until nothing changes:
+1. primary: a cell with n < min_cell is suppressed (n = 0 too: an empty subgroup tells
+   you something about every pupil in its complement);
+2. derived: a cell computed from a suppressed cell (``depends_on``) is suppressed;
+3. secondary (differencing): for each partition (a shown total whose parts add up to it),
+   the suppressed parts together must hold at least min_cell pupils, otherwise
+   total - shown parts would reveal them; the smallest shown part is suppressed next
+   (the total itself if no part is left). A suppressed total with every part shown would
+   be their sum, so the smallest part is suppressed too.
+
+Suppressed cells keep their labels (stage, group, ...) and every other field, n included,
+becomes the marker "c". Protection is per partition: the results only publish totals
+that sit in a declared partition, so no wider system of equations exists to solve.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Real
+
+import pandas as pd
+
+MARKER = "c"
+DEFAULT_MIN_CELL = 6
+
+# Fields that describe which cell this is rather than what it says about pupils.
+LABEL_FIELDS = frozenset({
+    "cell", "stage", "group", "subgroup", "comparison", "from_stage", "to_stage", "metric",
+    "label", "design", "criterion", "met", "threshold", "sample", "depends_on", "public",
+})
+
+
+def _n(cell: Mapping) -> int:
+    """Pupils in a cell; anything that is not a count (None, "c", NaN) counts as 0, i.e. suppress."""
+    n = cell.get("n")
+    if isinstance(n, bool) or not isinstance(n, Real) or not math.isfinite(n):
+        return 0
+    return int(n)
+
+
+def _protect_partition(partition: Mapping, cells: Mapping[str, Mapping], suppressed: set[str], min_cell: int) -> bool:
+    """Apply rule 3 to one partition; True if it suppressed anything."""
+    parts = [part for part in partition["parts"] if part in cells]
+    total = partition.get("total") if partition.get("total") in cells else None
+    hidden = [part for part in parts if part in suppressed]
+    shown = sorted((part for part in parts if part not in suppressed), key=lambda part: (_n(cells[part]), part))
+    if total is None:
+        return False  # no published total, so no differencing equation
+    if total in suppressed:
+        if parts and not hidden:
+            suppressed.add(shown[0])
+            return True
+        return False
+    hidden_pupils = sum(_n(cells[part]) for part in hidden)
+    if not hidden or hidden_pupils >= min_cell:
+        return False
+    while shown and hidden_pupils < min_cell:
+        part = shown.pop(0)
+        suppressed.add(part)
+        hidden_pupils += _n(cells[part])
+    if hidden_pupils < min_cell:
+        suppressed.add(total)
+    return True
+
+
+def suppression_plan(cells: Iterable[Mapping], partitions: Iterable[Mapping] = (), min_cell: int = DEFAULT_MIN_CELL) -> set[str]:
+    """Ids of every cell a non-member must not see (primary, derived and secondary)."""
+    if min_cell < 1:
+        raise ValueError("min_cell must be at least 1")
+    by_id = {cell["cell"]: cell for cell in cells}
+    partitions = list(partitions)
+    suppressed = {cell_id for cell_id, cell in by_id.items() if "n" in cell and _n(cell) < min_cell}
+    changed = True
+    while changed:
+        changed = False
+        for cell_id, cell in by_id.items():
+            if cell_id not in suppressed and any(dep in suppressed for dep in cell.get("depends_on", ())):
+                suppressed.add(cell_id)
+                changed = True
+        for partition in partitions:
+            changed = _protect_partition(partition, by_id, suppressed, min_cell) or changed
+    return suppressed
+
+
+def redact(cell: Mapping, label_fields: frozenset[str] = LABEL_FIELDS) -> dict:
+    """The cell with every non-label value replaced by the marker."""
+    redacted = {key: (value if key in label_fields else MARKER) for key, value in cell.items()}
+    if "public" in cell:
+        redacted["public"] = False
+    return redacted
+
+
+def collect_cells(node: object) -> list[dict]:
+    """Every cell (a dict with a "cell" id) anywhere inside a results structure."""
+    found: list[dict] = []
+    if isinstance(node, dict):
+        if "cell" in node:
+            found.append(node)
+        for value in node.values():
+            found.extend(collect_cells(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(collect_cells(item))
+    return found
+
+
+def _apply(node: object, suppressed: set[str]) -> object:
+    if isinstance(node, dict):
+        if "cell" in node and node["cell"] in suppressed:
+            return redact(node)
+        return {key: _apply(value, suppressed) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_apply(item, suppressed) for item in node]
+    return node
+
+
+def mark_public(measure_result: dict, min_cell: int) -> None:
+    """Annotate each cell in place with ``public``: whether a non-member would see it."""
+    cells = collect_cells(measure_result)
+    suppressed = suppression_plan(cells, measure_result.get("partitions", ()), min_cell)
+    for cell in cells:
+        cell["public"] = cell["cell"] not in suppressed
+
+
+def non_member_view(results: dict) -> dict:
+    """The results as anyone outside the project may see them (project_results output in)."""
+    min_cell = int(results.get("min_cell", DEFAULT_MIN_CELL))
+    view = copy.deepcopy(results)
+    measures = []
+    for measure_result in view.get("measures", []):
+        suppressed = suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell)
+        measures.append(_apply(measure_result, suppressed))
+    view["measures"] = measures
+    view["view"] = "non-member"
+    view["disclosure"] = {
+        "min_cell": min_cell,
+        "marker": MARKER,
+        "note": f"'{MARKER}' marks a value withheld because it rests on fewer than {min_cell} pupils "
+        "or could be worked out from other figures.",
+    }
+    return view
+
+
+def suppress_rows(
+    rows: Sequence[Mapping], min_cell: int = DEFAULT_MIN_CELL, partitions: Iterable[Mapping] = (),
+    label_fields: Iterable[str] = LABEL_FIELDS,
+) -> list[dict]:
+    """Suppress a plain table (e.g. a chart's data). Rows without a "cell" id get their index.
+
+    Each row needs an ``n``; partitions refer to row ids: {"total": id, "parts": [ids]}.
+    """
+    labels = frozenset(label_fields) | {"cell"}
+    keyed = [dict(row) if "cell" in row else {"cell": str(index), **row} for index, row in enumerate(rows)]
+    suppressed = suppression_plan(keyed, partitions, min_cell)
+    out = []
+    for original, row in zip(rows, keyed):
+        shown = redact(row, labels) if row["cell"] in suppressed else row
+        out.append({key: shown[key] for key in original} if "cell" not in original else shown)
+    return out
+
+
+def suppress_frame(
+    frame: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL, partitions: Iterable[Mapping] = (),
+    label_columns: Iterable[str] = LABEL_FIELDS,
+) -> pd.DataFrame:
+    """DataFrame version of suppress_rows (suppressed values become "c", object dtype)."""
+    rows = suppress_rows(frame.to_dict("records"), min_cell, partitions, label_columns)
+    return pd.DataFrame(rows, columns=frame.columns, index=frame.index).astype(object)

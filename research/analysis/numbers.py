@@ -1,0 +1,48 @@
+"""Small numeric helpers: JSON-safe floats and robust summaries."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from .types import Summary
+
+Z_95 = float(stats.norm.ppf(0.975))
+
+
+def finite_or_none(value: object) -> float | None:
+    """A plain float, or None for None/NaN/inf, so results never carry NaN into JSON."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def sample_sd(values: np.ndarray) -> float | None:
+    """sd with ddof=1; exactly 0.0 when all values are equal (avoids 1e-17 float noise)."""
+    if values.size < 2:
+        return None
+    if values.max() == values.min():
+        return 0.0
+    return float(np.std(values, ddof=1))
+
+
+def summarise(values: np.ndarray) -> Summary:
+    """n, mean, sd of a 1-d float array (NaNs must already be removed)."""
+    n = int(values.size)
+    if n == 0:
+        return Summary(0, None, None)
+    return Summary(n, float(values.mean()), sample_sd(values))
+
+
+def t_interval(mean: float | None, sd: float | None, n: int) -> tuple[float | None, float | None]:
+    """95% t-based CI of a mean; (None, None) when n < 2."""
+    if mean is None or sd is None or n < 2:
+        return None, None
+    half_width = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    return mean - half_width, mean + half_width
