@@ -1,0 +1,18 @@
+"""Pupil-outcome import, parsing half: bytes -> validated, pseudonymised rows (DESIGN section 4).
+
+The storing service calls `parse_outcome_file`; nothing here touches the ORM, HTTP or settings.
+"""
+from .pipeline import parse_outcome_file
+from .pseudonym import normalise_pupil_id, pupil_key
+from .specs import FileRejected, MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
+
+__all__ = [
+    "FileRejected",
+    "MeasureSpec",
+    "ParsedOutcomes",
+    "RowError",
+    "SchoolSpec",
+    "normalise_pupil_id",
+    "parse_outcome_file",
+    "pupil_key",
+]

@@ -1,0 +1,170 @@
+"""Which column is which: header variants, identifying columns to drop, measure-named columns.
+
+Headers are compared after `normalise_header`: any case, and spaces, underscores, hyphens and
+other punctuation ignored, so "Pupil ID", "pupil_id", "PupilID" and " PUPIL-ID " are one header.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .specs import MeasureSpec
+
+PUPIL_ID = "pupil_id"
+SCORE = "score"
+MEASURE = "measure"
+GROUP = "group"
+SCHOOL = "school"
+YEAR_GROUP = "year_group"
+DISADVANTAGED = "disadvantaged"
+SEND = "send"
+EAL = "eal"
+
+# Role -> accepted normalised headers, best first: when a file has both "UPN" and "Adno", the
+# UPN is the pupil id and the other column is ignored.
+ROLE_HEADERS: dict[str, tuple[str, ...]] = {
+    PUPIL_ID: ("upn", "pupilupn", "pupilid", "pupilidentifier", "pupilno", "pupilnumber", "pupilref",
+               "pupilreference", "studentid", "studentno", "studentnumber", "studentref", "learnerid",
+               "admissionno", "admissionnumber", "admno", "adno", "misid", "id"),
+    SCORE: ("score", "mark", "marks", "result", "value", "rawscore", "totalscore", "totalmark"),
+    MEASURE: ("measure", "measurename", "assessment", "assessmentname", "test", "testname"),
+    GROUP: ("group", "arm", "condition", "studygroup", "trialgroup", "trialarm"),
+    SCHOOL: ("school", "schoolname", "urn", "schoolurn", "establishment", "establishmentname"),
+    YEAR_GROUP: ("year", "yeargroup", "ncyear", "yr", "yeargrp", "nationalcurriculumyear"),
+    DISADVANTAGED: ("pp", "pupilpremium", "disadvantaged", "fsm", "ever6fsm", "fsmever6", "ever6",
+                    "ppeligible", "pupilpremiumeligible"),
+    SEND: ("sen", "send", "senstatus", "sendstatus", "senprovision", "sencode"),
+    EAL: ("eal", "englishasanadditionallanguage"),
+}
+_ROLE_OF_HEADER: dict[str, tuple[str, int]] = {
+    header: (role, priority) for role, headers in ROLE_HEADERS.items() for priority, header in enumerate(headers)
+}
+
+# Identifying columns are dropped, never read. Matching errs on the side of dropping: a header
+# that merely contains one of these parts goes too ("Parent/carer contact", "Home address").
+_IDENTIFYING_EXACT = frozenset({
+    "name", "names", "dob", "initials", "knownas", "mobile", "phone", "telephone", "tel",
+    "email", "parent", "parents", "carer", "carers", "guardian", "mother", "father",
+})
+_IDENTIFYING_PARTS = (
+    "name", "forename", "surname", "dateofbirth", "birthdate", "birthday", "postcode", "postalcode",
+    "zipcode", "address", "email", "phone", "mobile", "contact", "parent", "carer", "guardian",
+)
+# Headers that contain "name" but name a school or a measure, not a person.
+_NOT_IDENTIFYING = frozenset({"schoolname", "establishmentname", "measurename", "assessmentname", "testname"})
+
+
+def normalise_header(text: str) -> str:
+    """Lower case with everything but letters and digits removed."""
+    return re.sub(r"[\W_]+", "", str(text).lower())
+
+
+def is_identifying(header: str) -> bool:
+    norm = normalise_header(header)
+    if not norm or norm in _NOT_IDENTIFYING:
+        return False
+    return norm in _IDENTIFYING_EXACT or any(part in norm for part in _IDENTIFYING_PARTS)
+
+
+def role_of(header: str) -> str | None:
+    found = _ROLE_OF_HEADER.get(normalise_header(header))
+    return found[0] if found else None
+
+
+def header_rank(cells: list[str], measures: list[MeasureSpec]) -> int:
+    """How much a row looks like the header row: 2 = has a pupil-id column, 1 = has some other
+    recognised column, 0 = none. Readers use it to skip title rows and to pick the data sheet."""
+    measure_names = {normalise_header(m.name) for m in measures}
+    rank = 0
+    for cell in cells:
+        if is_identifying(cell):
+            continue
+        role = role_of(cell)
+        if role == PUPIL_ID:
+            return 2
+        if role is not None or normalise_header(cell) in measure_names:
+            rank = 1
+    return rank
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names the column."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """What to do with each column of the file (by position)."""
+
+    labels: list[str]  # the header as the user wrote it, or "(column D)" when blank
+    roles: dict[str, int] = field(default_factory=dict)
+    measure_columns: dict[int, MeasureSpec] = field(default_factory=dict)  # wide layout only
+    dropped: list[int] = field(default_factory=list)
+    ignored: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # whole-file problems found in the headers
+
+    @property
+    def layout(self) -> str:
+        return "wide" if self.measure_columns else "long"
+
+    def label(self, role: str) -> str | None:
+        index = self.roles.get(role)
+        return None if index is None else self.labels[index]
+
+
+def plan_columns(headers: list[str], measures: list[MeasureSpec]) -> ColumnPlan:
+    labels = [h.strip() if h.strip() else f"(column {column_letter(i)})" for i, h in enumerate(headers)]
+    measure_by_name = {normalise_header(m.name): m for m in measures}
+    dropped: list[int] = []
+    ignored: list[int] = []
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    measure_candidates: list[tuple[int, MeasureSpec]] = []
+    for index, header in enumerate(headers):
+        norm = normalise_header(header)
+        if is_identifying(header):
+            dropped.append(index)
+        elif norm in _ROLE_OF_HEADER:
+            role, priority = _ROLE_OF_HEADER[norm]
+            candidates.setdefault(role, []).append((priority, index))
+        elif norm in measure_by_name:
+            measure_candidates.append((index, measure_by_name[norm]))
+        else:
+            ignored.append(index)
+
+    problems: list[str] = []
+    roles: dict[str, int] = {}
+    for role, found in candidates.items():
+        found.sort()
+        best_priority, best_index = found[0]
+        roles[role] = best_index
+        for priority, index in found[1:]:
+            ignored.append(index)
+            if priority == best_priority:
+                problems.append(
+                    f"There are two '{labels[best_index]}' columns (columns {column_letter(best_index)} and "
+                    f"{column_letter(index)}); keep one and delete or rename the other."
+                )
+
+    measure_columns: dict[int, MeasureSpec] = {}
+    if SCORE in roles:
+        ignored.extend(index for index, _ in measure_candidates)  # long layout: the score column wins
+    else:
+        first_column_of: dict[int, int] = {}
+        for index, measure in measure_candidates:
+            if measure.id in first_column_of:
+                first = first_column_of[measure.id]
+                ignored.append(index)
+                problems.append(
+                    f"Columns {column_letter(first)} and {column_letter(index)} both hold '{measure.name}'; "
+                    "keep one and delete or rename the other."
+                )
+            else:
+                first_column_of[measure.id] = index
+                measure_columns[index] = measure
+    return ColumnPlan(labels=labels, roles=roles, measure_columns=measure_columns, dropped=sorted(dropped),
+                      ignored=sorted(ignored), problems=problems)

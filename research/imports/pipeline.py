@@ -1,0 +1,146 @@
+"""parse_outcome_file: read -> map columns -> drop identifying columns -> validate -> pseudonymise.
+
+Pure: bytes and the project's settings in, rows ready to store (or every problem) out. No ORM, no
+HTTP, no django.conf; the storing service calls this and writes `records` only when `ok`.
+"""
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import columns as col
+from .columns import ColumnPlan, header_rank, plan_columns
+from .errors import ErrorLog
+from .pseudonym import pupil_keys
+from .readers import read_table
+from .specs import FileRejected, MeasureSpec, ParsedOutcomes, SchoolSpec, UnreadableFile, empty_records
+from .table import RawTable, too_many_rows_message
+from .validate import CheckedRows, ImportContext, RowChecker
+from .values import strip_cells
+
+logger = logging.getLogger(__name__)  # counts only: cell values are never logged
+
+HEADER_ONLY_MESSAGE = "The file has a header row but no data rows. Add one row per pupil below the header."
+
+
+def parse_outcome_file(
+    *,
+    data: bytes,
+    filename: str,
+    measures: list[MeasureSpec],
+    default_measure_id: int | None,
+    schools: list[SchoolSpec],
+    default_school_id: int | None,
+    secret: bytes,
+    alliance_key: str,
+    max_rows: int,
+    max_errors: int = 100,
+) -> ParsedOutcomes:
+    """Parse one uploaded outcome file. Problems with the file come back as data (a FileRejected
+    or errors on the result), never as exceptions; only an empty `secret` raises ValueError.
+
+    `filename` is not trusted for the format (the content decides) and is never echoed back.
+    """
+    if not secret:
+        raise ValueError("a non-empty secret is required to pseudonymise pupil ids")
+    measures, schools = list(measures), list(schools)
+    try:
+        table = read_table(data, partial(header_rank, measures=measures), max_rows)
+    except UnreadableFile as problem:
+        logger.info("outcome file rejected while reading (%d bytes)", len(data))
+        return FileRejected.because(problem.message, read_as=problem.read_as)
+
+    plan = plan_columns(table.headers, measures)
+    columns_read = list(plan.labels)
+    columns_dropped = [plan.labels[i] for i in plan.dropped]
+    read_as = _describe_read(table, plan)
+
+    # Identifying columns are never parsed: they count only towards "is this row blank?" and are
+    # then left behind with `table`; only the columns the plan uses go further.
+    used = sorted(set(plan.roles.values()) | set(plan.measure_columns))
+    stripped = {index: strip_cells(table.cells[index]) for index in used}
+    keep = _non_blank_rows(table.cells, stripped)
+    row_numbers = table.row_numbers()[keep]
+    stripped = {index: values[keep] for index, values in stripped.items()}
+    del table
+    row_count = int(keep.sum())
+
+    def reject(message: str) -> FileRejected:
+        return FileRejected.because(message, read_as=read_as, columns_read=columns_read,
+                                    columns_dropped=columns_dropped, row_count=row_count)
+
+    if row_count == 0:
+        return reject(HEADER_ONLY_MESSAGE)
+    if row_count > max_rows:
+        return reject(too_many_rows_message(row_count, max_rows))
+
+    log = ErrorLog(max_errors)
+    for problem in plan.problems:
+        log.add(problem)
+    context = ImportContext(measures, schools, default_measure_id, default_school_id)
+    checked = RowChecker(stripped, plan, row_numbers, context, log).run()
+    logger.info("outcome file read: %s, %d rows, %d errors", read_as.get("format"), row_count, log.total)
+    if log.total:
+        records = empty_records()
+    else:
+        records = _records(checked, secret, alliance_key)
+    return ParsedOutcomes(records=records, errors=log.errors(), error_total=log.total, columns_read=columns_read,
+                          columns_dropped=columns_dropped, read_as=read_as, row_count=row_count)
+
+
+def _describe_read(table: RawTable, plan: ColumnPlan) -> dict[str, Any]:
+    return {
+        **table.read_as,
+        "layout": plan.layout,
+        "measures": [{"column": plan.labels[i], "measure_id": m.id, "measure": m.name}
+                     for i, m in plan.measure_columns.items()],
+        "columns_used": {role: plan.labels[i] for role, i in plan.roles.items()},
+        "columns_ignored": [plan.labels[i] for i in plan.ignored],
+    }
+
+
+def _non_blank_rows(cells: pd.DataFrame, stripped: dict[int, np.ndarray]) -> np.ndarray:
+    """Rows with any content in any column; wholly blank rows (',,,,' lines, spacer rows) are skipped
+    silently, while a row with content but no pupil id is kept so that it is reported."""
+    keep = np.zeros(len(cells), dtype=bool)
+    for values in stripped.values():
+        keep |= values != ""
+    others = [c for c in cells.columns if c not in stripped]
+    undecided = np.flatnonzero(~keep)
+    if others and len(undecided):
+        rest = cells.iloc[undecided].loc[:, others]
+        for column in others:
+            keep[undecided] |= strip_cells(rest[column]) != ""
+    return keep
+
+
+def _records(checked: CheckedRows, secret: bytes, alliance_key: str) -> pd.DataFrame:
+    codes, unique_ids = pd.factorize(checked.pupil_ids)
+    keys_by_row = np.asarray(pupil_keys(secret, alliance_key, unique_ids), dtype=object)[codes]
+    at = checked.entry_row
+    flags = checked.flags
+    return pd.DataFrame({
+        "pupil_key": pd.array(keys_by_row[at], dtype="str"),
+        "school_id": checked.school_ids[at].astype(np.int64),
+        "group": pd.array(checked.groups[at], dtype="str"),
+        "measure_id": checked.entry_measure.astype(np.int64),
+        "score": checked.entry_score.astype(np.float64),
+        "year_group": _nullable(checked.year_groups[at], np.int64),
+        "disadvantaged": _nullable(flags[col.DISADVANTAGED][at], np.bool_),
+        "send": _nullable(flags[col.SEND][at], np.bool_),
+        "eal": _nullable(flags[col.EAL][at], np.bool_),
+        "source_row": checked.row_numbers[at].astype(np.int64),
+    })
+
+
+def _nullable(values: np.ndarray, kind: type) -> pd.api.extensions.ExtensionArray:
+    """An object array of ints/bools with None -> Int64 / boolean, built from a mask (no per-item parsing)."""
+    unknown = np.asarray(np.equal(values, None), dtype=bool)
+    filled = np.where(unknown, 0, values).astype(kind)
+    if kind is np.bool_:
+        return pd.arrays.BooleanArray(filled, unknown)
+    return pd.arrays.IntegerArray(filled, unknown)
