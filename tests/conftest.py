@@ -27,3 +27,9 @@ def media_root(tmp_path, settings):
     """Uploaded files go to a fresh folder per test, never the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # PBKDF2 is slow by design; tests only need passwords that check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

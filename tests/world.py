@@ -74,6 +74,11 @@ def make_project(alliance, lead, alliance_lead, members, measures, status=Status
     return project
 
 
+def person(username):
+    """A user whose display name is their username, so tests can name who they see."""
+    return UserFactory(username=username, first_name="", last_name="")
+
+
 def build_world() -> World:
     alliance = AllianceFactory(name="Alliance A", slug="a")
     other_alliance = AllianceFactory(name="Alliance B", slug="b")
@@ -84,13 +89,13 @@ def build_world() -> World:
     world = World(alliance=alliance, other_alliance=other_alliance, measure=measure)
     u = world.users
     u["anonymous"] = None
-    u["alliance_lead"] = member_of(alliance, UserFactory(username="alliance_lead"), schools[0], Role.LEAD)
-    u["project_lead"] = member_of(alliance, UserFactory(username="project_lead"), schools[1])
-    u["member"] = member_of(alliance, UserFactory(username="member"), schools[2])
-    u["teacher"] = member_of(alliance, UserFactory(username="teacher"), schools[0])
-    u["other"] = member_of(other_alliance, UserFactory(username="other"), SchoolFactory(name="B school"), Role.LEAD)
-    u["staff"] = UserFactory(username="staff", is_staff=True)
-    other_member = member_of(other_alliance, UserFactory(username="other_member"), SchoolFactory(name="B2"))
+    u["alliance_lead"] = member_of(alliance, person("alliance_lead"), schools[0], Role.LEAD)
+    u["project_lead"] = member_of(alliance, person("project_lead"), schools[1])
+    u["member"] = member_of(alliance, person("member"), schools[2])
+    u["teacher"] = member_of(alliance, person("teacher"), schools[0])
+    u["other"] = member_of(other_alliance, person("other"), SchoolFactory(name="B school"), Role.LEAD)
+    u["staff"] = UserFactory(username="staff", first_name="", last_name="", is_staff=True)
+    other_member = member_of(other_alliance, person("other_member"), SchoolFactory(name="B2"))
     for status in STATUSES:
         world.projects[status] = make_project(alliance, u["project_lead"], u["alliance_lead"], [u["member"]],
                                               [measure], status=status, title=f"A {status}")

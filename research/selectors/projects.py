@@ -1,6 +1,6 @@
 """Reading projects: always scoped to what the user may see (research.access)."""
 import django_filters
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .. import access
 from ..errors import NotFound
@@ -42,7 +42,7 @@ def projects_for(user) -> QuerySet[Project]:
             "measures",
             Prefetch("memberships", queryset=ProjectMember.objects.select_related("school", "user")),
         )
-        .annotate(school_count=Count("memberships__school", distinct=True))
+        .order_by("-created_at", "-id")
     )
 
 

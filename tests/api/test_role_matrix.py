@@ -1,0 +1,238 @@
+"""Who may see and do what: every endpoint x method x role, every cell asserted.
+
+Each case runs once per role inside a savepoint that is rolled back, so every role meets the
+same starting state. A case gives the expected status code per role and, for lists, exactly
+which objects each role sees.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from research.models import JoinRequest
+from research.models.choices import Status
+from research.services.evidence import evidence_create
+from research.services.members import join_request_create
+
+from ..world import ROLES, write_dissemination, write_theory
+
+pytestmark = pytest.mark.django_db
+
+ALL_A = {f"A {s}" for s in Status}
+PUBLISHED = {"A published", "B published"}
+
+
+def row(anonymous, other, teacher, member, project_lead, alliance_lead, staff) -> dict:
+    return dict(zip(ROLES, (anonymous, other, teacher, member, project_lead, alliance_lead, staff)))
+
+
+def everyone(value) -> dict:
+    return {role: value for role in ROLES}
+
+
+VISIBLE_DRAFT = row(404, 404, 200, 200, 200, 200, 200)  # a draft of alliance A
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable
+    expect: dict
+    body: Callable | dict | None = None
+    setup: Callable | None = None
+    listed: dict | None = None  # role -> set of identities in the response
+    identity: Callable = field(default=lambda item: item["title"])
+    multipart: bool = False
+
+
+def project_url(status, suffix=""):
+    return lambda w, ctx: f"/api/v1/projects/{w.projects[status].id}/{suffix}"
+
+
+def add_evidence(world, status):
+    """Three pieces of evidence, one per visibility, each with a small file."""
+    project = world.projects[status]
+    made = {}
+    for visibility in ("group", "alliance", "public"):
+        made[visibility] = evidence_create(
+            actor=world.user("member"), project=project, stage_kind="theory", kind="observation",
+            title=visibility, visibility=visibility,
+            file=SimpleUploadedFile(f"{visibility}.txt", b"notes from the lesson", content_type="text/plain"),
+        )
+    return made
+
+
+def teacher_asks_to_join(world):
+    return {"request": join_request_create(actor=world.user("teacher"), project=world.projects["theory"])}
+
+
+def evidence_url(status, visibility, suffix=""):
+    return lambda w, ctx: f"/api/v1/projects/{w.projects[status].id}/evidence/{ctx[visibility].id}/{suffix}"
+
+
+def propose_body(w, ctx):
+    return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
+            "phase": "ks2", "academic_year": "2025/26"}
+
+
+CASES = [
+    Case("me", "get", lambda w, c: "/api/v1/me/", row(401, 200, 200, 200, 200, 200, 200)),
+    Case("taxonomy", "get", lambda w, c: "/api/v1/taxonomy/", everyone(200)),
+    Case("alliances", "get", lambda w, c: "/api/v1/alliances/", everyone(200),
+         listed=everyone({"Alliance A", "Alliance B"}), identity=lambda i: i["name"]),
+    Case("alliance detail", "get", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/", everyone(200)),
+    Case("schools", "get", lambda w, c: f"/api/v1/schools/?alliance={w.alliance.id}", everyone(200),
+         listed=everyone({"A school 0", "A school 1", "A school 2"}), identity=lambda i: i["name"]),
+    Case("themes", "get", lambda w, c: "/api/v1/themes/", everyone(200)),
+    Case("measures", "get", lambda w, c: "/api/v1/measures/", everyone(200),
+         listed=everyone({"Maths test", "Reading test"}), identity=lambda i: i["name"]),
+    Case("measure create", "post", lambda w, c: "/api/v1/measures/", row(401, 403, 403, 403, 403, 201, 201),
+         body=lambda w, c: {"alliance": w.alliance.id, "name": "Well-being", "kind": "well-being",
+                            "scale_min": 0, "scale_max": 10}),
+    Case("project list", "get", lambda w, c: "/api/v1/projects/?page_size=100", everyone(200),
+         listed=row(PUBLISHED, PUBLISHED | {"B theory"}, ALL_A | PUBLISHED, ALL_A | PUBLISHED,
+                    ALL_A | PUBLISHED, ALL_A | PUBLISHED, ALL_A | PUBLISHED | {"B theory"})),
+    Case("project detail (draft)", "get", project_url("theory"), VISIBLE_DRAFT),
+    Case("project detail (proposed)", "get", project_url("proposed"), VISIBLE_DRAFT),
+    Case("project detail (withdrawn)", "get", project_url("withdrawn"), VISIBLE_DRAFT),
+    Case("project detail (published)", "get", project_url("published"), everyone(200)),
+    Case("project detail (other alliance's draft)", "get",
+         lambda w, c: f"/api/v1/projects/{w.other_projects['theory'].id}/", row(404, 200, 404, 404, 404, 404, 200)),
+    Case("propose", "post", lambda w, c: "/api/v1/projects/", row(401, 400, 201, 201, 201, 201, 400),
+         body=propose_body),
+    Case("edit plan (theory)", "patch", project_url("theory"), row(401, 404, 403, 403, 200, 200, 200),
+         body={"title": "Renamed"}),
+    Case("edit plan (published)", "patch", project_url("published"), row(401, 403, 403, 403, 200, 200, 200),
+         body={"title": "Renamed"}),
+    Case("edit plan (declined)", "patch", project_url("declined"), row(401, 404, 403, 403, 403, 403, 403),
+         body={"title": "Renamed"}),
+    Case("delete project", "delete", project_url("theory"), row(405, 405, 405, 405, 405, 405, 405)),
+    Case("accept", "post", project_url("proposed", "transitions/"), row(401, 404, 403, 403, 403, 200, 200),
+         body={"action": "accept"}),
+    Case("decline", "post", project_url("proposed", "transitions/"), row(401, 404, 403, 403, 403, 200, 200),
+         body={"action": "decline"}),
+    Case("advance theory", "post", project_url("theory", "transitions/"), row(401, 404, 403, 403, 200, 200, 200),
+         body={"action": "advance"},
+         setup=lambda w: write_theory(w.projects["theory"], w.user("project_lead")) or {}),
+    Case("advance progress", "post", project_url("progress", "transitions/"),
+         row(401, 404, 403, 403, 409, 409, 409), body={"action": "advance"}),  # allowed, but guards unmet
+    Case("publish", "post", project_url("dissemination", "transitions/"), row(401, 404, 403, 403, 403, 200, 200),
+         body={"action": "publish"},
+         setup=lambda w: write_dissemination(w.projects["dissemination"], w.user("project_lead")) or {}),
+    Case("unpublish", "post", project_url("published", "transitions/"), row(401, 403, 403, 403, 403, 200, 200),
+         body={"action": "unpublish", "comment": "Data error found."}),
+    Case("withdraw", "post", project_url("progress", "transitions/"), row(401, 404, 403, 403, 200, 200, 200),
+         body={"action": "withdraw"}),
+    Case("history (draft)", "get", project_url("progress", "transitions/"), VISIBLE_DRAFT),
+    Case("history (published)", "get", project_url("published", "transitions/"), everyone(200)),
+    Case("plan snapshots (draft)", "get", project_url("progress", "plan-snapshots/"), VISIBLE_DRAFT),
+    Case("stages (draft)", "get", project_url("theory", "stages/"), VISIBLE_DRAFT),
+    Case("stage (published)", "get", project_url("published", "stages/dissemination/"), everyone(200)),
+    Case("write stage (theory)", "patch", project_url("theory", "stages/theory/"),
+         row(401, 404, 403, 200, 200, 200, 200), body={"reading": "EEF guidance"}),
+    Case("write stage (published)", "patch", project_url("published", "stages/dissemination/"),
+         row(401, 403, 403, 200, 200, 200, 200), body={"findings": "Updated"}),
+    Case("write stage (withdrawn)", "patch", project_url("withdrawn", "stages/theory/"),
+         row(401, 404, 403, 403, 403, 403, 403), body={"reading": "x"}),
+    Case("members (draft)", "get", project_url("theory", "members/"), VISIBLE_DRAFT,
+         listed={r: {"project_lead", "member"} for r in ROLES if VISIBLE_DRAFT[r] == 200},
+         identity=lambda i: i["user"]["name"]),
+    Case("remove member", "delete", lambda w, c: f"/api/v1/projects/{w.projects['theory'].id}/members/"
+         f"{w.user('member').id}/", row(401, 404, 403, 204, 204, 204, 204)),
+    Case("ask to join (theory)", "post", project_url("theory", "join-requests/"),
+         row(401, 404, 201, 409, 409, 201, 409), body={"message": "May I join?"}),
+    Case("ask to join (progress)", "post", project_url("progress", "join-requests/"),
+         row(401, 404, 409, 409, 409, 409, 409), body={}),
+    Case("join requests", "get", project_url("theory", "join-requests/"), row(401, 404, 200, 200, 200, 200, 200),
+         setup=teacher_asks_to_join, identity=lambda i: i["user"]["name"],
+         listed={"teacher": {"teacher"}, "member": set(), "project_lead": {"teacher"},
+                 "alliance_lead": {"teacher"}, "staff": {"teacher"}}),
+    Case("approve join", "post", lambda w, c: f"/api/v1/projects/{w.projects['theory'].id}/join-requests/"
+         f"{c['request'].id}/approve/", row(401, 404, 403, 403, 200, 200, 200), setup=teacher_asks_to_join),
+    Case("decline join", "post", lambda w, c: f"/api/v1/projects/{w.projects['theory'].id}/join-requests/"
+         f"{c['request'].id}/decline/", row(401, 404, 403, 403, 200, 200, 200), setup=teacher_asks_to_join),
+    Case("evidence (published)", "get", project_url("published", "evidence/"), everyone(200),
+         setup=lambda w: add_evidence(w, "published"),
+         listed=row({"public"}, {"public"}, {"alliance", "public"}, {"group", "alliance", "public"},
+                    {"group", "alliance", "public"}, {"group", "alliance", "public"},
+                    {"group", "alliance", "public"})),
+    Case("evidence (draft)", "get", project_url("theory", "evidence/"), VISIBLE_DRAFT,
+         setup=lambda w: add_evidence(w, "theory"),
+         listed={"teacher": {"alliance", "public"}, "member": {"group", "alliance", "public"},
+                 "project_lead": {"group", "alliance", "public"}, "alliance_lead": {"group", "alliance", "public"},
+                 "staff": {"group", "alliance", "public"}}),
+    Case("add evidence", "post", project_url("theory", "evidence/"), row(401, 404, 403, 201, 201, 403, 201),
+         body={"stage": "theory", "kind": "observation", "title": "Notes", "text": "What we saw."}),
+    Case("add evidence file", "post", project_url("theory", "evidence/"), row(401, 404, 403, 201, 201, 403, 201),
+         multipart=True,
+         body=lambda w, c: {"stage": "theory", "kind": "pupil_work", "title": "Work", "visibility": "group",
+                            "file": SimpleUploadedFile("work.txt", b"A sample of writing.")}),
+    Case("group evidence detail", "get", evidence_url("published", "group"),
+         row(404, 404, 404, 200, 200, 200, 200), setup=lambda w: add_evidence(w, "published")),
+    Case("group evidence download", "get", evidence_url("published", "group", "download/"),
+         row(404, 404, 404, 200, 200, 200, 200), setup=lambda w: add_evidence(w, "published")),
+    Case("alliance evidence download", "get", evidence_url("published", "alliance", "download/"),
+         row(404, 404, 200, 200, 200, 200, 200), setup=lambda w: add_evidence(w, "published")),
+    Case("public evidence download", "get", evidence_url("published", "public", "download/"), everyone(200),
+         setup=lambda w: add_evidence(w, "published")),
+    Case("public evidence of a draft", "get", evidence_url("theory", "public", "download/"), VISIBLE_DRAFT,
+         setup=lambda w: add_evidence(w, "theory")),
+    Case("delete evidence", "delete", evidence_url("theory", "group"), row(401, 404, 404, 204, 204, 403, 204),
+         setup=lambda w: add_evidence(w, "theory")),
+]
+
+
+def _request(world, case, role, context):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    user = world.user(role)
+    if user is not None:
+        # A fresh object per request: nothing cached on the user leaks between roles.
+        client.force_authenticate(get_user_model().objects.get(pk=user.pk))
+    body = case.body(world, context) if callable(case.body) else case.body
+    kwargs = {"format": "multipart" if case.multipart else "json"} if body is not None else {}
+    return getattr(client, case.method)(case.url(world, context), body, **kwargs) if body is not None else \
+        getattr(client, case.method)(case.url(world, context))
+
+
+def _identities(response, case) -> set:
+    data = response.json()
+    items = data["results"] if isinstance(data, dict) and "results" in data else data
+    return {case.identity(item) for item in items}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_role_matrix(world, case):
+    # given the same starting state for every role (a savepoint rolled back after each)
+    statuses, listings = {}, {}
+    for role in ROLES:
+        with transaction.atomic():
+            context = case.setup(world) if case.setup else {}
+            # when the role makes the request
+            response = _request(world, case, role, context)
+            statuses[role] = response.status_code
+            if case.listed and role in case.listed and response.status_code == 200:
+                listings[role] = _identities(response, case)
+            transaction.set_rollback(True)
+    # then every cell is as the access rules say
+    assert statuses == case.expect
+    if case.listed:
+        assert listings == case.listed
+
+
+def test_join_request_approved_makes_a_member(world, api):
+    # given the teacher's pending request
+    join = join_request_create(actor=world.user("teacher"), project=world.projects["theory"])
+    # when the project lead approves it
+    response = api(world.user("project_lead")).post(
+        f"/api/v1/projects/{world.projects['theory'].id}/join-requests/{join.id}/approve/")
+    # then the teacher is in the group, with their school
+    assert response.status_code == 200
+    assert JoinRequest.objects.get(pk=join.pk).status == "approved"
+    member = world.projects["theory"].memberships.get(user=world.user("teacher"))
+    assert member.school == world.user("teacher").memberships.get().school
