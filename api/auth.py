@@ -1,7 +1,10 @@
 """Signing in for scripts (token) and who am I."""
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, login, logout
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -72,3 +75,39 @@ class MeView(APIView):
     @extend_schema(responses=MeOut)
     def get(self, request):
         return Response(MeOut(request.user).data)
+
+
+class SessionView(APIView):
+    """Browser sign-in (POST: username, password -> session cookie) and sign-out (DELETE).
+
+    CSRF applies: fetch GET first to receive the csrftoken cookie, then send it as X-CSRFToken.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    @method_decorator(ensure_csrf_cookie)
+    @extend_schema(responses={200: MeOut, 204: None})
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return Response(status=204)
+        return Response(MeOut(request.user).data)
+
+    @extend_schema(request=TokenIn, responses=MeOut)
+    def post(self, request):
+        # Signing in changes who the browser is: protect it from cross-site requests too.
+        SessionAuthentication().enforce_csrf(request)
+        data = TokenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            return Response(
+                {"code": "invalid_credentials", "detail": "That username and password do not match. Try again."},
+                status=400,
+            )
+        login(request, user)
+        return Response(MeOut(user).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        logout(request)
+        return Response(status=204)

@@ -14,6 +14,7 @@ router.register("projects", projects.ProjectViewSet, basename="project")
 P = "projects/<int:project_id>/"
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/session/", auth.SessionView.as_view(), name="auth-session"),
     path("me/", auth.MeView.as_view(), name="me"),
     path("taxonomy/", catalog.TaxonomyView.as_view(), name="taxonomy"),
     path(P + "transitions/", projects.TransitionsView.as_view(), name="project-transitions"),
