@@ -67,7 +67,9 @@ def _protect_partition(partition: Mapping, cells: Mapping[str, Mapping], suppres
     return True
 
 
-def suppression_plan(cells: Iterable[Mapping], partitions: Iterable[Mapping] = (), min_cell: int = DEFAULT_MIN_CELL) -> set[str]:
+def suppression_plan(
+    cells: Iterable[Mapping], partitions: Iterable[Mapping] = (), min_cell: int = DEFAULT_MIN_CELL
+) -> set[str]:
     """Ids of every cell a non-member must not see (primary, derived and secondary)."""
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
@@ -133,7 +135,11 @@ def non_member_view(results: dict) -> dict:
     measures = []
     for measure_result in view.get("measures", []):
         suppressed = suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell)
-        measures.append(_apply(measure_result, suppressed))
+        public = _apply(measure_result, suppressed)
+        if "equivalence" in suppressed and isinstance(public.get("effects"), dict):
+            # The headline choice explains itself by the baseline balance, which is withheld.
+            public["effects"]["headline_reason"] = MARKER
+        measures.append(public)
     view["measures"] = measures
     view["view"] = "non-member"
     view["disclosure"] = {

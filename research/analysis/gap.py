@@ -34,10 +34,11 @@ def gap_tables(measure_frame: pd.DataFrame, groups: list[str], measure: MeasureI
     subgroups: list[dict] = []
     gaps: list[dict] = []
     partitions: list[dict] = []
+    by_cell = dict(tuple(measure_frame.groupby(["stage", "group"], sort=False))) if len(measure_frame) else {}
     for stage in STAGES:
         for group in groups:
-            rows = measure_frame.loc[(measure_frame["stage"] == stage) & (measure_frame["group"] == group)]
-            if rows.empty:
+            rows = by_cell.get((stage, group))
+            if rows is None or rows.empty:
                 continue
             summaries = {}
             part_ids = []

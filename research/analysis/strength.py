@@ -97,7 +97,10 @@ def _equivalence_criterion(equivalence: dict) -> dict:
     if band is None:
         reason = equivalence.get("reason") or "Baseline equivalence could not be checked."
     else:
-        reason = f"Baseline difference {abs(equivalence['difference_sd']):.2f} SD: {band} (WWC: <= 0.05 satisfied, up to 0.25 needs adjustment)."
+        reason = (
+            f"Baseline difference {abs(equivalence['difference_sd']):.2f} SD among {equivalence['sample']}: "
+            f"{band} (WWC: <= 0.05 satisfied, up to 0.25 needs adjustment)."
+        )
     return _criterion(
         "equivalence", "Baseline equivalence", met, reason, ["equivalence"], "|baseline difference| <= 0.05 SD"
     )

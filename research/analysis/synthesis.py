@@ -68,9 +68,11 @@ def pool_effects(effects: Sequence[ProjectEffect]) -> dict:
         fit = combine_effects(g, variance, method_re="dl")
     q, df = float(fit.q), k - 1
     if fit.tau2 > 0:
-        tau2, pooled, se, weights = float(fit.tau2), float(fit.mean_effect_re), float(fit.sd_eff_w_re), fit.weights_rel_re
+        tau2, pooled, se = float(fit.tau2), float(fit.mean_effect_re), float(fit.sd_eff_w_re)
+        weights = fit.weights_rel_re
     else:
-        tau2, pooled, se, weights = 0.0, float(fit.mean_effect_fe), float(fit.sd_eff_w_fe), fit.weights_rel_fe
+        tau2, pooled, se = 0.0, float(fit.mean_effect_fe), float(fit.sd_eff_w_fe)
+        weights = fit.weights_rel_fe
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     projects = [_project_row(effect, float(weight)) for effect, weight in zip(usable, weights)]
     return {
