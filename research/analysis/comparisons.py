@@ -107,6 +107,7 @@ def baseline_equivalence(wide: pd.DataFrame, groups: list[str], measure: Measure
 
     Uses the analytic sample (pupils with baseline and final scores) as WWC does; before
     any final data exists it falls back to all baseline pupils and says so.
+    ``difference_sd`` is oriented like every effect: positive = intervention started ahead.
     """
     empty = {"difference_sd": None, "band": None, "flag": None}
     if INTERVENTION not in groups or COMPARISON not in groups:

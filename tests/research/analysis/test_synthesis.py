@@ -117,3 +117,11 @@ def test_synthesis_effect_takes_public_headline_only():
     # Then it does not count, whether the member or the public view is passed
     assert synthesis_effect(small, 8, "Small") is None
     assert synthesis_effect(project(4)["measures"][0], 8, "Small") is None
+
+
+def test_identical_effects_pool_without_warnings():
+    # Given two projects with exactly the same g (Q = 0: statsmodels divides by zero for I^2)
+    result = pool_effects(effects([0.25, 0.25], [0.02, 0.03]))
+    # Then no warning escapes (warnings are errors here) and heterogeneity is zero
+    assert result["g"] == pytest.approx(0.25)
+    assert result["q"] == pytest.approx(0.0) and result["i2_percent"] == 0.0 and result["tau2"] == 0.0
