@@ -110,6 +110,8 @@ def parse_send(text: str) -> Any:
 def parse_year(text: str) -> Any:
     if not text:
         return None
+    if text.startswith(("-", "+")):  # a sign is never part of a year; "-1" must not become 1
+        return INVALID
     compact = re.sub(r"[\s_-]+", "", text.lower())
     if compact in _RECEPTION:
         return 0
