@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, catalog, evidence, members, stages
+from . import auth, catalog, evidence, members, outcomes, stages
 from .projects import views as projects
 
 router = SimpleRouter()
@@ -32,5 +32,9 @@ urlpatterns = [
     path(P + "evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="project-evidence-detail"),
     path(P + "evidence/<int:evidence_id>/download/", evidence.EvidenceDownloadView.as_view(),
          name="project-evidence-download"),
+    path(P + "outcome-uploads/", outcomes.OutcomeUploadsView.as_view(), name="project-outcome-uploads"),
+    path(P + "outcome-uploads/<int:upload_id>/", outcomes.OutcomeUploadDetailView.as_view(),
+         name="project-outcome-upload"),
+    path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
     *router.urls,
 ]

@@ -2,6 +2,7 @@
 from .alliance import Alliance, AllianceSchool, Membership, School
 from .evidence import Evidence
 from .measure import Measure
+from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
 from .stage import Stage
 
@@ -12,6 +13,8 @@ __all__ = [
     "JoinRequest",
     "Measure",
     "Membership",
+    "OutcomeRecord",
+    "OutcomeUpload",
     "PlanSnapshot",
     "Project",
     "ProjectMember",
