@@ -4,17 +4,21 @@ All people, schools and pupils here are invented. URNs start with 9 so they matc
 """
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 
 from . import lifecycle
 from .models import Alliance, AllianceSchool, Measure, Membership, Project, School, Theme
 from .models.choices import MeasureKind, Role, SchoolPhase, StageKind, Status
+from .services.outcomes import outcomes_import
 from .services.projects import project_propose
 from .services.stages import stage_update
 
 DEMO_PASSWORD = "demo"
+OUTCOME_FILES = Path(__file__).resolve().parent.parent / "fixtures" / "outcomes"
 ALLIANCE_SLUG = "northfield"
 
 SCHOOLS = [
@@ -64,21 +68,25 @@ class DemoProject:
     members: tuple[str, ...]
     target: str
     alliance: str = ALLIANCE_SLUG
+    data: str = ""  # prefix of its outcome files in fixtures/outcomes/
 
 
 PROJECTS = [
     DemoProject("The maths learning environment",
                 "How does the maths learning environment affect progress in maths?",
                 "maths", "ks2", ("learning-environment",), ("Maths attainment test", "Attitude to maths survey"),
-                "project.lead", ("teacher.a",), Status.PUBLISHED),
+                "project.lead", ("teacher.a",), Status.PUBLISHED,
+                data="maths-learning-environment"),
     DemoProject("Verbal or visual feedback",
                 "Is verbal or visual feedback more powerful in moving children's learning on?",
                 "english", "ks2", ("feedback",), ("Writing assessment", "Pupil well-being scale"),
-                "project.lead", ("teacher.a",), Status.DISSEMINATION),
+                "project.lead", ("teacher.a",), Status.DISSEMINATION,
+                data="verbal-or-visual-feedback"),
     DemoProject("Effective feedback for writing",
                 "What makes feedback on writing effective for pupils in Years 3 to 6?",
                 "writing", "ks2", ("feedback", "writing"), ("Writing assessment",),
-                "project.lead", ("teacher.c",), Status.PROGRESS),
+                "project.lead", ("teacher.c",), Status.PROGRESS,
+                data="effective-feedback-for-writing"),
     DemoProject("Succession planning in rural schools",
                 "How can small rural schools plan succession and manage talent?",
                 "leadership", "all_through", ("leadership",), ("Pupil well-being scale",),
@@ -148,6 +156,19 @@ def _write_stage(project: Project, kind: str, actor, question: str) -> None:
                  attendees=["Priya Shah", "Amira Hussain", "Chloe Evans"], **writing)
 
 
+def _import_stage_data(project: Project, spec: DemoProject, actor) -> None:
+    """Upload the demo files for the stage the project has just reached, through the real import."""
+    if not spec.data or project.status not in (StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION):
+        return
+    for measure in project.measures.all():
+        path = OUTCOME_FILES / f"{spec.data}--{project.status}--{slugify(measure.name)}.csv"
+        if path.exists():
+            result = outcomes_import(actor=actor, project=project, stage_kind=project.status,
+                                     data=path.read_bytes(), filename=path.name, measure_id=measure.id)
+            if not result.ok:
+                raise ValueError(f"demo file {path.name} does not import: {result.errors[:3]}")
+
+
 def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict, measures: dict) -> Project:
     alliance = alliances[spec.alliance]
     lead = users[spec.lead]
@@ -170,6 +191,7 @@ def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict
         lifecycle.project_transition(project_id=project.pk, action=action, actor=actor,
                                      comment="Demo history.")
         project.refresh_from_db()
+        _import_stage_data(project, spec, lead)
     if spec.target in (Status.THEORY, Status.PROGRESS, Status.DISSEMINATION):
         _write_stage(project, next(stage_of_action), lead, spec.question)
     return project
