@@ -1,3 +1,11 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("login/", views.login_page, name="login"),
+    path("projects/new/", views.propose_page, name="propose"),
+    path("projects/<int:project_id>/", views.project_page, name="project"),
+    path("alliance/", views.alliance_page, name="alliance"),
+]
