@@ -47,12 +47,14 @@ class OutcomeUpload(models.Model):
 class OutcomeRecord(models.Model):
     """One pupil's score on one measure at one stage, keyed by a pseudonym (never a name or UPN)."""
 
-    project = models.ForeignKey("Project", on_delete=models.CASCADE, related_name="+")
-    stage = models.ForeignKey("Stage", on_delete=models.CASCADE, related_name="outcome_records")
-    measure = models.ForeignKey("Measure", on_delete=models.PROTECT, related_name="+")
+    # Each index costs every imported row: project and stage are covered by the composite
+    # index and constraint below; measure and school are looked up only by rare deletes.
+    project = models.ForeignKey("Project", on_delete=models.CASCADE, related_name="+", db_index=False)
+    stage = models.ForeignKey("Stage", on_delete=models.CASCADE, related_name="outcome_records", db_index=False)
+    measure = models.ForeignKey("Measure", on_delete=models.PROTECT, related_name="+", db_index=False)
     upload = models.ForeignKey(OutcomeUpload, on_delete=models.CASCADE, related_name="records")
     pupil_key = models.CharField(max_length=64)
-    school = models.ForeignKey("School", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("School", on_delete=models.PROTECT, related_name="+", db_index=False)
     group = models.CharField(max_length=12, choices=OutcomeGroup.choices)
     score = models.FloatField()
     year_group = models.SmallIntegerField(null=True, blank=True)

@@ -1,0 +1,18 @@
+"""`make bench`: performance figures measured side by side in one run, printed as ratios."""
+from .setup import bench_project, start_django, stop_django
+
+
+def main() -> None:
+    connection, old_name = start_django()
+    try:
+        from . import imports
+
+        project, measure, lead = bench_project()
+        for line in imports.run(project, measure, lead):
+            print(line, flush=True)
+    finally:
+        stop_django(connection, old_name)
+
+
+if __name__ == "__main__":
+    main()
