@@ -5,11 +5,13 @@ import csv
 import io
 import re
 
+import numpy as np
 import pandas as pd
 
 from .sniff import EMPTY_MESSAGE, decode_text
 from .specs import UnreadableFile
 from .table import HEADER_SEARCH_ROWS, HeaderRank, RawTable, find_header, trim_blank_columns
+from .values import strip_cells
 
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_CHARS = 65536
@@ -30,20 +32,31 @@ def read_csv_table(data: bytes, rank: HeaderRank) -> RawTable:
     hint = _SEP_HINT.match(text)
     if hint:
         text = text[hint.end():]
-    delimiter, header_index, header_offset = _find_delimiter_and_header(
+    delimiter, header_index, header_offset, header_width = _find_delimiter_and_header(
         text, rank, (hint.group(1),) if hint else DELIMITERS
     )
     read_as["delimiter"] = delimiter if delimiter in text[:_SAMPLE_CHARS] else None
     read_as["header_row"] = header_index + 1
 
     frame = _read_frame(text[header_offset:], delimiter)
-    headers = [str(h) for h in frame.iloc[0].tolist()]
-    headers, cells = trim_blank_columns(headers, frame.iloc[1:].reset_index(drop=True))
-    return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as)
+    headers = [str(h) for h in frame.iloc[0, :header_width].tolist()]
+    cells = frame.iloc[1:].reset_index(drop=True)
+    overflow = None
+    if cells.shape[1] > header_width:
+        # Cells beyond the header are a row split by an unquoted comma ("12,5", "Smith, Ann"): none of
+        # that row's cells can be trusted to be in their column, so they are cut off and the row flagged.
+        overflow = np.zeros(len(cells), dtype=bool)
+        for column in cells.columns[header_width:]:
+            overflow |= strip_cells(cells[column]) != ""
+        cells = cells.iloc[:, :header_width]
+    headers, cells = trim_blank_columns(headers, cells)
+    return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as, overflow=overflow)
 
 
-def _find_delimiter_and_header(text: str, rank: HeaderRank, delimiters: tuple[str, ...]) -> tuple[str, int, int]:
-    """(delimiter, index of the header record, character offset where it starts).
+def _find_delimiter_and_header(
+    text: str, rank: HeaderRank, delimiters: tuple[str, ...]
+) -> tuple[str, int, int, int]:
+    """(delimiter, index of the header record, character offset where it starts, its number of cells).
 
     Every candidate delimiter splits the first rows; the one whose header row is best recognised
     (a pupil-id column, then most columns) wins, so "12,5" in a semicolon file cannot mislead it.
@@ -53,7 +66,7 @@ def _find_delimiter_and_header(text: str, rank: HeaderRank, delimiters: tuple[st
     for line in lines:
         line_offsets.append(line_offsets[-1] + len(line))
 
-    best: tuple[tuple[int, int], str, int, int] | None = None
+    best: tuple[tuple[int, int], str, int, int, int] | None = None
     for delimiter in delimiters:
         reader = csv.reader(iter(lines), delimiter=delimiter)
         records: list[list[str]] = []
@@ -69,10 +82,10 @@ def _find_delimiter_and_header(text: str, rank: HeaderRank, delimiters: tuple[st
             continue
         quality = (rank(records[index]), len(records[index]))
         if best is None or quality > best[0]:
-            best = (quality, delimiter, index, line_offsets[starts[index]])
+            best = (quality, delimiter, index, line_offsets[starts[index]], len(records[index]))
     if best is None:
         raise UnreadableFile(NO_HEADER_MESSAGE, {"format": "csv"})
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[4]
 
 
 def _read_frame(body: str, delimiter: str) -> pd.DataFrame:

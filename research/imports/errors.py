@@ -30,7 +30,7 @@ class ErrorLog:
         self,
         rows: np.ndarray,
         column: str | None,
-        values: Sequence[str] | np.ndarray,
+        values: Sequence[str] | np.ndarray | None,
         describe: Callable[[int], str],
     ) -> None:
         """Record one error per entry of `rows`; `describe(i)` writes the message for entry i."""
@@ -41,7 +41,8 @@ class ErrorLog:
         order = np.argsort(np.asarray(rows), kind="stable")[: self.limit]
         for i in order:
             self._kept.append(
-                RowError(row=int(rows[i]), column=column, value=str(values[i]), message=describe(int(i)))
+                RowError(row=int(rows[i]), column=column, value=None if values is None else str(values[i]),
+                         message=describe(int(i)))
             )
 
     def errors(self) -> list[RowError]:

@@ -24,6 +24,11 @@ from .values import strip_cells
 
 logger = logging.getLogger(__name__)  # counts only: cell values are never logged
 
+SPLIT_ROW_MESSAGE = (
+    "This row has more cells than the header row, so its values cannot be matched to columns. A comma inside "
+    "a value splits it (for example a decimal comma in 12,5): put such values in quotes, write decimals with a "
+    "full stop, or save the file from Excel again."
+)
 HEADER_ONLY_MESSAGE = "The file has a header row but no data rows. Add one row per pupil below the header."
 
 
@@ -64,8 +69,12 @@ def parse_outcome_file(
     used = sorted(set(plan.roles.values()) | set(plan.measure_columns))
     stripped = {index: strip_cells(table.cells[index]) for index in used}
     keep = _non_blank_rows(table.cells, stripped)
-    row_numbers = table.row_numbers()[keep]
-    stripped = {index: values[keep] for index, values in stripped.items()}
+    overflow = table.overflow if table.overflow is not None else np.zeros(len(keep), dtype=bool)
+    keep |= overflow
+    checkable = keep & ~overflow  # a row split by a stray comma is reported whole, never read cell by cell
+    all_row_numbers = table.row_numbers()
+    row_numbers = all_row_numbers[checkable]
+    stripped = {index: values[checkable] for index, values in stripped.items()}
     del table
     row_count = int(keep.sum())
 
@@ -81,6 +90,7 @@ def parse_outcome_file(
     log = ErrorLog(max_errors)
     for problem in plan.problems:
         log.add(problem)
+    log.add_rows(all_row_numbers[overflow], None, None, lambda i: SPLIT_ROW_MESSAGE)
     context = ImportContext(measures, schools, default_measure_id, default_school_id)
     checked = RowChecker(stripped, plan, row_numbers, context, log).run()
     logger.info("outcome file read: %s, %d rows, %d errors", read_as.get("format"), row_count, log.total)

@@ -45,7 +45,9 @@ def detect_format(data: bytes) -> str:
         return _zip_kind(data)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise UnreadableFile(f"This is a web page (HTML) saved with a spreadsheet name, as some systems export. {_SAVE_AS}")
+        raise UnreadableFile(
+            f"This is a web page (HTML) saved with a spreadsheet name, as some systems export. {_SAVE_AS}"
+        )
     if head.startswith(b"<?xml"):
         raise UnreadableFile(f"This is an XML file (perhaps an old 'XML Spreadsheet'), not CSV or .xlsx. {_SAVE_AS}")
     return "csv"
@@ -56,7 +58,7 @@ def _zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+    except Exception:  # zipfile raises many kinds (bad CRC, unsupported version, encryption) for a broken file
         raise UnreadableFile(f"This file looks like a damaged Excel workbook or zip archive. {_SAVE_AS}") from None
     if "xl/workbook.xml" in names:
         return "xlsx"
@@ -64,7 +66,7 @@ def _zip_kind(data: bytes) -> str:
         raise UnreadableFile(f"This is an OpenDocument spreadsheet (.ods). {_SAVE_AS}")
     if "word/document.xml" in names or b"opendocument.text" in mimetype:
         raise UnreadableFile(f"This is a word-processor document, not a spreadsheet. {_UPLOAD}")
-    raise UnreadableFile(f"This is a zip archive, not a spreadsheet. Unzip it and upload the CSV or .xlsx file inside.")
+    raise UnreadableFile("This is a zip archive, not a spreadsheet. Unzip it and upload the CSV or .xlsx file inside.")
 
 
 def _looks_binary(sample: bytes) -> bool:

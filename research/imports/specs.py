@@ -77,7 +77,7 @@ class ParsedOutcomes:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return self.error_total == 0 and not self.errors  # error_total counts even when max_errors=0
 
 
 @dataclass(frozen=True)

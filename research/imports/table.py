@@ -26,6 +26,7 @@ class RawTable:
     cells: pd.DataFrame
     header_row: int
     read_as: dict[str, Any] = field(default_factory=dict)
+    overflow: np.ndarray | None = None  # rows with more cells than the header (CSV only); not to be read
 
     def row_numbers(self) -> np.ndarray:
         return np.arange(len(self.cells), dtype=np.int64) + self.header_row + 1

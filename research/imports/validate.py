@@ -12,7 +12,7 @@ from . import columns as col
 from .errors import ErrorLog
 from .pseudonym import normalise_pupil_id
 from .specs import MeasureSpec, SchoolSpec
-from .values import (INVALID, format_number, is_invalid, map_distinct, measure_matcher, parse_group,
+from .values import (format_number, is_invalid, map_distinct, measure_matcher, parse_group,
                      parse_numbers, parse_send, parse_year, parse_yes_no, school_matcher)
 
 _GROUP_ADVICE = "write Intervention (or I, T, Treatment) or Comparison (or C, Control)"
@@ -162,7 +162,9 @@ class RowChecker:
         found = self._column(col.MEASURE)
         if found is None:
             if default is None:
-                self.log.add(f"Choose the measure these scores are for, or add a Measure column naming one of: {names}.")
+                self.log.add(
+                    f"Choose the measure these scores are for, or add a Measure column naming one of: {names}."
+                )
                 return np.full(self.count, -1, dtype=np.int64)
             return np.full(self.count, default, dtype=np.int64)
         values, label = found
@@ -210,6 +212,9 @@ class RowChecker:
             measure_parts.append(np.full(len(present), measure.id, dtype=np.int64))
             score_parts.append(scores)
         entry_row = np.concatenate(rows_parts)
+        if self.count and not len(entry_row):
+            names = ", ".join(self.plan.labels[i] for i in self.plan.measure_columns)
+            self.log.add(f"No row has a score in the measure columns ({names}); fill in the scores.")
         order = np.argsort(entry_row, kind="stable")  # records in sheet order, measures left to right
         checked.entry_row = entry_row[order]
         checked.entry_measure = np.concatenate(measure_parts)[order]

@@ -47,7 +47,7 @@ def test_wide_format_one_record_per_pupil_per_measure_column():
 
 
 def test_wide_format_errors_name_the_measure_column():
-    data = csv_bytes([["UPN", "Group", "Reading", "Maths"], ["A1", "I", "abc", "61"], ["A2", "C", "101", "6,5"]])
+    data = b'UPN,Group,Reading,Maths\nA1,I,abc,61\nA2,C,101,"6,5"\n'
     result = parse(data)
     assert located(result) == [(2, "Reading", "abc"), (2, "Maths", "61"), (3, "Reading", "101")]
     assert "maximum of 60" in result.errors[1].message
@@ -82,3 +82,10 @@ def test_two_columns_for_the_same_measure_is_an_error():
     result = parse(data)
     assert not result.ok and result.errors[0].row is None
     assert "both hold 'Reading'" in result.errors[0].message
+
+
+def test_wide_format_with_every_measure_cell_blank_is_an_error():
+    data = csv_bytes([["UPN", "Group", "Reading", "Maths"], ["A1", "I", "", ""], ["A2", "C", "", ""]])
+    result = parse(data)
+    assert not result.ok and result.errors[0].row is None
+    assert "No row has a score in the measure columns (Reading, Maths)" in result.errors[0].message

@@ -75,3 +75,13 @@ def test_headerless_file_of_names_is_rejected_without_echoing_them(caplog, capsy
     said = _everything_said(result, caplog, capsys)
     for value in ("Zebedee", "Quixotic", "2014-03-07"):
         assert value not in said
+
+
+def test_name_split_by_a_stray_comma_does_not_land_in_another_column(caplog, capsys):
+    # given an unquoted "Quixotic, Zebedee" that pushes the first name into the Group column
+    data = b"UPN,Name,Group,Score\nA1,Ann,I,5\nA2,Quixotic, Zebedee,C,6\n"
+    result = parse(data)
+    # then the row is reported whole and neither part of the name is echoed as a bad group value
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(3, None, None)]
+    said = _everything_said(result, caplog, capsys)
+    assert "Zebedee" not in said and "Quixotic" not in said

@@ -114,12 +114,22 @@ def test_excel_sep_hint_line():
     assert located(result) == [(3, "Score", "x")]
 
 
-def test_rows_longer_than_the_header_are_read():
-    # given rows with trailing extra cells
-    data = b"UPN,Group,Score\nA1,I,5,,\nA2,C,6,extra,more\n"
+def test_rows_with_empty_extra_cells_are_read():
+    # given rows with trailing empty cells beyond the header
+    data = b"UPN,Group,Score\nA1,I,5,,\nA2,C,6,\n"
     result = parse(data)
     assert result.ok, result.errors
     assert result.records["score"].tolist() == [5.0, 6.0]
+
+
+def test_row_split_by_an_unquoted_decimal_comma_is_reported_whole():
+    # given a comma file where row 3 has an unquoted decimal comma (so one cell too many)
+    data = b"UPN,Group,Score\nA1,I,5\nA2,C,12,5\nA3,C,7\n"
+    result = parse(data)
+    # then row 3 is one error with no column or value (its cells are not trusted), and nothing is stored
+    assert located(result) == [(3, None, None)]
+    assert "decimal comma" in result.errors[0].message
+    assert result.records.empty and result.row_count == 3
 
 
 def test_xlsx_first_sheet():
