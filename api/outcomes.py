@@ -163,11 +163,23 @@ class CSVRenderer(renderers.BaseRenderer):
         return data
 
 
+class CSVDownloadMixin:
+    """Errors stay JSON even when the request asked for CSV."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "exception", False) and isinstance(response, Response):
+            response.accepted_renderer = renderers.JSONRenderer()
+            response.accepted_media_type = "application/json"
+            response["Content-Type"] = "application/json"
+        return response
+
+
 CSV_HEADER = ["stage", "measure", "pupil_key", "school_urn", "group", "score", "year_group", "disadvantaged",
               "send", "eal", "upload"]
 
 
-class OutcomesView(ProjectScopedMixin, APIView):
+class OutcomesView(CSVDownloadMixin, ProjectScopedMixin, APIView):
     """Pseudonymised pupil rows (members only). ?format=csv downloads all matching rows."""
 
     permission_classes = [permissions.IsAuthenticated]
