@@ -68,7 +68,7 @@ class Visitor:
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(re.compile(r"/$"))
+        page.wait_for_url(lambda url: "/login/" not in url)
         self.settle()
         self.screenshot("signed-in")
         return page

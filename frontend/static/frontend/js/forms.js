@@ -40,7 +40,8 @@ export function clearErrors(form) {
 
 /** The summary's content: the API's detail, its conditions, then one line per field message. */
 export function summaryContent(error, items = []) {
-  const showDetail = !items.length || !items.every((item) => item.linked);
+  // DRF's own detail only repeats the field messages; a domain error's detail says more.
+  const showDetail = error.code !== "invalid" || !items.length || !items.every((item) => item.linked);
   return [
     el("h2", { class: "error-title" }, "There is a problem"),
     showDetail && el("p", {}, error.detail),

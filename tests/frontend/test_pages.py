@@ -1,0 +1,144 @@
+"""The HTML shells: each answers, loads its one module and the one stylesheet, and holds no inline script."""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+JS = FRONTEND / "static" / "frontend" / "js"
+CSS = FRONTEND / "static" / "frontend" / "css"
+TEMPLATES = FRONTEND / "templates"
+BUDGET_BYTES = 60 * 1024
+
+PAGES = [  # path, page module, needs sign-in
+    ("/login/", "login.js", False),
+    ("/", "dashboard.js", True),
+    ("/projects/new/", "propose.js", True),
+    ("/projects/7/", "project.js", False),
+    ("/alliance/", "alliance.js", True),
+]
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside each <script>."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.script_bodies, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.script_bodies.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_bodies[-1] += data
+
+
+def parse(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+@pytest.fixture
+def signed_in(client, db):
+    user = get_user_model().objects.create_user("reader", password="pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("path", "module", "_"), PAGES)
+def test_each_page_loads_its_module_and_the_stylesheet(signed_in, path, module, _):
+    # given a signed-in user; when they open the page
+    response = signed_in.get(path)
+    # then it answers with the shell referencing exactly its module and the one stylesheet
+    assert response.status_code == 200
+    tags = parse(response.content.decode())
+    scripts = [attrs for tag, attrs in tags.tags if tag == "script"]
+    assert scripts == [{"type": "module", "src": f"/static/frontend/js/{module}"}]
+    stylesheets = [attrs["href"] for tag, attrs in tags.tags if tag == "link" and attrs.get("rel") == "stylesheet"]
+    assert stylesheets == ["/static/frontend/css/site.css"]
+
+
+@pytest.mark.parametrize(("path", "module", "needs_sign_in"), PAGES)
+def test_signed_out_visitors_are_sent_to_sign_in_only_where_needed(client, db, path, module, needs_sign_in):
+    # given nobody signed in; when they open the page
+    response = client.get(path)
+    # then private pages redirect to sign in (and back), the others answer
+    if needs_sign_in:
+        assert response.status_code == 302
+        assert response["Location"] == f"/login/?next={path}"
+    else:
+        assert response.status_code == 200
+
+
+def test_project_page_carries_its_id_for_the_module(client, db):
+    # given/when the shell for project 42 is opened
+    html = client.get("/projects/42/").content.decode()
+    # then the id is a data attribute on <main>, and the empty later sections are present but hidden
+    main = next(attrs for tag, attrs in parse(html).tags if tag == "main")
+    assert main["data-project-id"] == "42"
+    sections = {attrs.get("id"): attrs for tag, attrs in parse(html).tags if tag == "section"}
+    assert "hidden" in sections["outcome-data"] and "hidden" in sections["results"]
+
+
+def test_unknown_page_answers_404_in_the_same_style(client, db):
+    # given/when a path nothing serves
+    response = client.get("/no-such-page/")
+    # then the 404 page has the site's stylesheet and the not-found message
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "/static/frontend/css/site.css" in html
+    assert "not found, or you do not have access" in html
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_templates_hold_no_inline_script_or_handler(template):
+    # given a template's source
+    tags = parse(template.read_text())
+    # then every script is an external module, no tag has an on* handler or a style attribute
+    for tag, attrs in tags.tags:
+        assert not [name for name in attrs if name.startswith("on")], f"{template.name}: <{tag}> has an inline handler"
+        assert "style" not in attrs, f"{template.name}: <{tag}> has an inline style"
+        if tag == "script":
+            assert attrs.get("type") == "module" and attrs.get("src"), f"{template.name}: inline <script>"
+    assert all(body.strip() == "" for body in tags.script_bodies)
+    assert "javascript:" not in template.read_text()
+
+
+def test_every_module_import_and_template_reference_exists():
+    # given every module's relative imports and every static file the templates name
+    imported = {name for path in JS.glob("*.js") for name in re.findall(r'from "\./([\w-]+\.js)"', path.read_text())}
+    referenced = {name for path in TEMPLATES.rglob("*.html")
+                  for name in re.findall(r"{% static 'frontend/([^']+)' %}", path.read_text())}
+    # then each one is a file that exists
+    assert imported and referenced
+    assert [name for name in imported if not (JS / name).is_file()] == []
+    assert [name for name in referenced if not (FRONTEND / "static" / "frontend" / name).is_file()] == []
+
+
+def test_javascript_and_css_stay_within_budget():
+    # given all the frontend's JavaScript and CSS
+    assets = [*JS.glob("*.js"), *CSS.glob("*.css")]
+    total = sum(path.stat().st_size for path in assets)
+    # then there is one stylesheet, and together they stay under 60 KB uncompressed
+    assert [path.name for path in CSS.glob("*.css")] == ["site.css"]
+    assert total < BUDGET_BYTES, f"JS + CSS is {total} bytes; the budget is {BUDGET_BYTES}"
+
+
+def test_modules_stay_small_and_never_parse_strings_as_html():
+    for path in JS.glob("*.js"):
+        source = path.read_text()
+        # each module has one purpose: a few hundred lines at most
+        assert source.count("\n") <= 300, f"{path.name} is {source.count(chr(10))} lines"
+        # content always goes in as text: no innerHTML, no eval (and nothing a CSP would refuse)
+        assert not re.search(r"\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|\beval\(|new Function", source), path.name
