@@ -168,3 +168,12 @@ def plan_columns(headers: list[str], measures: list[MeasureSpec]) -> ColumnPlan:
                 measure_columns[index] = measure
     return ColumnPlan(labels=labels, roles=roles, measure_columns=measure_columns, dropped=sorted(dropped),
                       ignored=sorted(ignored), problems=problems)
+
+
+def columns_to_read(headers: list[str], measures: list[MeasureSpec]) -> list[int]:
+    """Positions the readers should load: the columns the import uses, plus blank-header columns (so
+    a data column without a header can still be reported). Identifying columns are never loaded."""
+    plan = plan_columns(headers, measures)
+    used = set(plan.roles.values()) | set(plan.measure_columns)
+    blank = {i for i, header in enumerate(headers) if not header.strip()}
+    return sorted(used | blank)

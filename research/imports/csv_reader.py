@@ -10,7 +10,7 @@ import pandas as pd
 
 from .sniff import EMPTY_MESSAGE, decode_text
 from .specs import UnreadableFile
-from .table import HEADER_SEARCH_ROWS, HeaderRank, RawTable, find_header, trim_blank_columns
+from .table import HEADER_SEARCH_ROWS, ColumnSelector, HeaderRank, RawTable, find_header, trim_blank_columns
 from .values import strip_cells
 
 DELIMITERS = (",", ";", "\t")
@@ -22,7 +22,7 @@ NO_HEADER_MESSAGE = (
 )
 
 
-def read_csv_table(data: bytes, rank: HeaderRank) -> RawTable:
+def read_csv_table(data: bytes, rank: HeaderRank, select: ColumnSelector) -> RawTable:
     text, encoding = decode_text(data)
     read_as = {"format": "csv", "encoding": encoding, "delimiter": None, "sheet": None, "header_row": None}
     if not text.strip():
@@ -32,31 +32,22 @@ def read_csv_table(data: bytes, rank: HeaderRank) -> RawTable:
     hint = _SEP_HINT.match(text)
     if hint:
         text = text[hint.end():]
-    delimiter, header_index, header_offset, header_width = _find_delimiter_and_header(
+    delimiter, header_index, header_offset, headers = _find_delimiter_and_header(
         text, rank, (hint.group(1),) if hint else DELIMITERS
     )
     read_as["delimiter"] = delimiter if delimiter in text[:_SAMPLE_CHARS] else None
     read_as["header_row"] = header_index + 1
 
-    frame = _read_frame(text[header_offset:], delimiter)
-    headers = [str(h) for h in frame.iloc[0, :header_width].tolist()]
-    cells = frame.iloc[1:].reset_index(drop=True)
-    overflow = None
-    if cells.shape[1] > header_width:
-        # Cells beyond the header are a row split by an unquoted comma ("12,5", "Smith, Ann"): none of
-        # that row's cells can be trusted to be in their column, so they are cut off and the row flagged.
-        overflow = np.zeros(len(cells), dtype=bool)
-        for column in cells.columns[header_width:]:
-            overflow |= strip_cells(cells[column]) != ""
-        cells = cells.iloc[:, :header_width]
+    wanted = select(headers) or [0]
+    cells, overflow = _read_body(text[header_offset:], delimiter, len(headers), wanted)
     headers, cells = trim_blank_columns(headers, cells)
     return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as, overflow=overflow)
 
 
 def _find_delimiter_and_header(
     text: str, rank: HeaderRank, delimiters: tuple[str, ...]
-) -> tuple[str, int, int, int]:
-    """(delimiter, index of the header record, character offset where it starts, its number of cells).
+) -> tuple[str, int, int, list[str]]:
+    """(delimiter, index of the header record, character offset where it starts, its cells).
 
     Every candidate delimiter splits the first rows; the one whose header row is best recognised
     (a pupil-id column, then most columns) wins, so "12,5" in a semicolon file cannot mislead it.
@@ -66,7 +57,7 @@ def _find_delimiter_and_header(
     for line in lines:
         line_offsets.append(line_offsets[-1] + len(line))
 
-    best: tuple[tuple[int, int], str, int, int, int] | None = None
+    best: tuple[tuple[int, int], str, int, int, list[str]] | None = None
     for delimiter in delimiters:
         reader = csv.reader(iter(lines), delimiter=delimiter)
         records: list[list[str]] = []
@@ -82,17 +73,50 @@ def _find_delimiter_and_header(
             continue
         quality = (rank(records[index]), len(records[index]))
         if best is None or quality > best[0]:
-            best = (quality, delimiter, index, line_offsets[starts[index]], len(records[index]))
+            best = (quality, delimiter, index, line_offsets[starts[index]], records[index])
     if best is None:
         raise UnreadableFile(NO_HEADER_MESSAGE, {"format": "csv"})
     return best[1], best[2], best[3], best[4]
 
 
-def _read_frame(body: str, delimiter: str) -> pd.DataFrame:
+def _read_body(body: str, delimiter: str, width: int, wanted: list[int]) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """(cells of the wanted columns below the header, rows split by a stray delimiter or None).
+
+    Fast path, when some columns are not wanted: with no quote marks a line is a record, so if no
+    line has more delimiters than the header, no row can overflow and pandas may skip every unwanted
+    column (identifying ones included). Otherwise read everything, find overflowing rows exactly,
+    then keep the wanted columns.
+    """
+    if len(wanted) < width and '"' not in body and _most_delimiters_on_a_line(body, delimiter) < width:
+        frame = _read_frame(body, delimiter, usecols=wanted)
+        return frame.iloc[1:].reset_index(drop=True), None
+    frame = _read_frame(body, delimiter)
+    cells = frame.iloc[1:].reset_index(drop=True)
+    overflow = None
+    if cells.shape[1] > width:
+        # Cells beyond the header are a row split by an unquoted comma ("12,5", "Smith, Ann"): none of
+        # that row's cells can be trusted to be in their column, so the row is flagged and not read.
+        overflow = np.zeros(len(cells), dtype=bool)
+        for column in cells.columns[width:]:
+            overflow |= strip_cells(cells[column]) != ""
+    return cells.loc[:, wanted], overflow
+
+
+def _most_delimiters_on_a_line(body: str, delimiter: str) -> int:
+    """Vectorised over the UTF-8 bytes (an ASCII delimiter byte never occurs inside another character)."""
+    raw = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
+    delimiters = np.flatnonzero(raw == ord(delimiter))
+    newlines = np.flatnonzero(raw == ord("\n"))
+    before_each_newline = np.searchsorted(delimiters, newlines)
+    per_line = np.diff(np.concatenate(([0], before_each_newline, [len(delimiters)])))
+    return int(per_line.max())
+
+
+def _read_frame(body: str, delimiter: str, usecols: list[int] | None = None) -> pd.DataFrame:
     options = dict(
         sep=delimiter, header=None, dtype=str, na_filter=False, keep_default_na=False,
         skip_blank_lines=False,  # blank lines stay, so row numbers match what a spreadsheet shows
-        engine="c", quotechar='"', doublequote=True, index_col=False,
+        engine="c", quotechar='"', doublequote=True, index_col=False, usecols=usecols,
     )
     try:
         return pd.read_csv(io.StringIO(body), **options)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns as col
-from .columns import ColumnPlan, header_rank, plan_columns
+from .columns import ColumnPlan, columns_to_read, header_rank, plan_columns
 from .errors import ErrorLog
 from .pseudonym import pupil_keys
 from .readers import read_table
@@ -54,7 +54,8 @@ def parse_outcome_file(
         raise ValueError("a non-empty secret is required to pseudonymise pupil ids")
     measures, schools = list(measures), list(schools)
     try:
-        table = read_table(data, partial(header_rank, measures=measures), max_rows)
+        table = read_table(data, partial(header_rank, measures=measures),
+                           partial(columns_to_read, measures=measures), max_rows)
     except UnreadableFile as problem:
         logger.info("outcome file rejected while reading (%d bytes)", len(data))
         return FileRejected.because(problem.message, read_as=problem.read_as)
@@ -64,8 +65,7 @@ def parse_outcome_file(
     columns_dropped = [plan.labels[i] for i in plan.dropped]
     read_as = _describe_read(table, plan)
 
-    # Identifying columns are never parsed: they count only towards "is this row blank?" and are
-    # then left behind with `table`; only the columns the plan uses go further.
+    # The readers loaded only the used (and blank-header) columns: identifying ones were never read.
     used = sorted(set(plan.roles.values()) | set(plan.measure_columns))
     stripped = {index: strip_cells(table.cells[index]) for index in used}
     keep = _non_blank_rows(table.cells, stripped)
@@ -114,8 +114,9 @@ def _describe_read(table: RawTable, plan: ColumnPlan) -> dict[str, Any]:
 
 
 def _non_blank_rows(cells: pd.DataFrame, stripped: dict[int, np.ndarray]) -> np.ndarray:
-    """Rows with any content in any column; wholly blank rows (',,,,' lines, spacer rows) are skipped
-    silently, while a row with content but no pupil id is kept so that it is reported."""
+    """Rows with content in any column that was read. Rows blank there (',,,,' lines, spacer rows,
+    a name with nothing else) hold nothing to import and are skipped silently; a row with a score
+    but no pupil id is kept, so that it is reported."""
     keep = np.zeros(len(cells), dtype=bool)
     for values in stripped.values():
         keep |= values != ""

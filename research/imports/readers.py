@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from .csv_reader import read_csv_table
 from .sniff import detect_format
-from .table import HeaderRank, RawTable
+from .table import ColumnSelector, HeaderRank, RawTable
 from .xlsx_reader import read_xlsx_table
 
 
-def read_table(data: bytes, rank: HeaderRank, max_rows: int) -> RawTable:
+def read_table(data: bytes, rank: HeaderRank, select: ColumnSelector, max_rows: int) -> RawTable:
     """Raises UnreadableFile (with a message for the user) for anything that is not a usable sheet.
 
     The file name is deliberately not consulted: a CSV called .xlsx, or an .xlsx called .csv, is
     read for what it is.
     """
     if detect_format(data) == "xlsx":
-        return read_xlsx_table(data, rank, max_rows)
-    return read_csv_table(data, rank)
+        return read_xlsx_table(data, rank, select, max_rows)
+    return read_csv_table(data, rank, select)

@@ -12,14 +12,16 @@ import pandas as pd
 HEADER_SEARCH_ROWS = 20
 
 HeaderRank = Callable[[list[str]], int]  # 2 = has a pupil-id column, 1 = other known column, 0 = none
+ColumnSelector = Callable[[list[str]], list[int]]  # header cells -> positions of the columns worth reading
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """Cells as text ('' when empty), columns numbered 0..n-1 in file order.
+    """Cells as text ('' when empty), one row per sheet row below the header, blank rows included, so
+    the spreadsheet row number of cells row i is header_row + 1 + i.
 
-    `cells` has one row per sheet row below the header, blank rows included, so the spreadsheet row
-    number of cells row i is header_row + 1 + i.
+    `headers` names every column of the file; `cells` holds only the columns the selector asked for,
+    labelled by their position in `headers`. Identifying and unknown columns are never read into it.
     """
 
     headers: list[str]
@@ -46,11 +48,11 @@ def trim_blank_columns(headers: list[str], cells: pd.DataFrame) -> tuple[list[st
     """Drop trailing columns with no header and no data ('a,b,,,' rows; formatted Excel cells)."""
     width = len(headers)
     while width > 0 and not headers[width - 1].strip():
-        column = cells[cells.columns[width - 1]] if width - 1 < cells.shape[1] else None
-        if column is not None and (column.to_numpy(dtype=object) != "").any():
+        label = width - 1
+        if label in cells.columns and (cells[label].to_numpy(dtype=object) != "").any():
             break
         width -= 1
-    return headers[:width], cells.iloc[:, :width]
+    return headers[:width], cells.loc[:, [c for c in cells.columns if c < width]]
 
 
 def too_many_rows_message(count: int | None, max_rows: int) -> str:

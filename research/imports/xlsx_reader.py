@@ -10,7 +10,8 @@ import openpyxl
 import pandas as pd
 
 from .specs import UnreadableFile
-from .table import HEADER_SEARCH_ROWS, HeaderRank, RawTable, find_header, too_many_rows_message, trim_blank_columns
+from .table import (HEADER_SEARCH_ROWS, ColumnSelector, HeaderRank, RawTable, find_header, too_many_rows_message,
+                    trim_blank_columns)
 
 _DAMAGED = (
     "The Excel file could not be opened; it may be damaged or password-protected. "
@@ -49,13 +50,13 @@ def _row_texts(row: tuple[Any, ...]) -> list[str]:
     return texts
 
 
-def read_xlsx_table(data: bytes, rank: HeaderRank, max_rows: int) -> RawTable:
+def read_xlsx_table(data: bytes, rank: HeaderRank, select: ColumnSelector, max_rows: int) -> RawTable:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a bad archive; all mean the same to the user
         raise UnreadableFile(_DAMAGED, {"format": "xlsx"}) from None
     try:
-        return _read_workbook(workbook, rank, max_rows)
+        return _read_workbook(workbook, rank, select, max_rows)
     except UnreadableFile:
         raise
     except Exception:
@@ -64,7 +65,7 @@ def read_xlsx_table(data: bytes, rank: HeaderRank, max_rows: int) -> RawTable:
         workbook.close()
 
 
-def _read_workbook(workbook: Any, rank: HeaderRank, max_rows: int) -> RawTable:
+def _read_workbook(workbook: Any, rank: HeaderRank, select: ColumnSelector, max_rows: int) -> RawTable:
     chosen = None
     for sheet in workbook.worksheets:
         sheet.reset_dimensions()  # some exporters write a wrong size; read what is really there
@@ -82,24 +83,23 @@ def _read_workbook(workbook: Any, rank: HeaderRank, max_rows: int) -> RawTable:
     read_as = {"format": "xlsx", "encoding": None, "delimiter": None, "sheet": sheet.title,
                "header_row": header_index + 1}
 
+    wanted = select(headers) or [0]
     rows: list[list[str]] = []
     pending_blank = 0  # blank rows are kept only when data follows, so trailing formatting costs nothing
     data_rows = 0
     for row in sheet.iter_rows(min_row=header_index + 2):
-        texts = _row_texts(row)
+        # Only the wanted cells are turned into text: identifying columns never leave openpyxl.
+        texts = [cell_text(row[i]) if i < len(row) else "" for i in wanted]
         if not any(text.strip() for text in texts):
             pending_blank += 1
             continue
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFile(too_many_rows_message(None, max_rows), read_as)
-        rows.extend([] for _ in range(pending_blank))
+        rows.extend([""] * len(wanted) for _ in range(pending_blank))
         pending_blank = 0
         rows.append(texts)
 
-    width = max([len(headers)] + [len(r) for r in rows])
-    padded_headers = headers + [""] * (width - len(headers))
-    cells = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=object)
-    padded_headers, cells = trim_blank_columns(padded_headers, cells)
-    return RawTable(headers=padded_headers, cells=cells, header_row=header_index + 1, read_as=read_as)
-
+    cells = pd.DataFrame(rows, columns=wanted, dtype=object) if rows else pd.DataFrame(columns=wanted, dtype=object)
+    headers, cells = trim_blank_columns(headers, cells)
+    return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as)
