@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, catalog, evidence, members, outcomes, stages
+from . import auth, catalog, evidence, members, outcomes, results, stages
 from .projects import views as projects
 
 router = SimpleRouter()
@@ -36,5 +36,6 @@ urlpatterns = [
     path(P + "outcome-uploads/<int:upload_id>/", outcomes.OutcomeUploadDetailView.as_view(),
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
+    path(P + "results/", results.ResultsView.as_view(), name="project-results"),
     *router.urls,
 ]

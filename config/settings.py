@@ -144,6 +144,16 @@ STORAGES = {
 
 LOGIN_URL = "/login/"
 
+# Results and charts are cached under a fingerprint of their data, so entries never go stale;
+# the timeout only bounds memory. REDIS_URL shares the cache between server processes.
+RESULTS_CACHE_SECONDS = env_int("RESULTS_CACHE_SECONDS", 3600)
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
 # Limits on what a user may send.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 20 * 1024 * 1024)
