@@ -130,13 +130,15 @@ class RowChecker:
     def _schools(self) -> np.ndarray:
         schools, default = self.context.schools, self.context.default_school_id
         known_ids = {s.id for s in schools}
+        chosen_is_unknown = default is not None and default not in known_ids
+        if chosen_is_unknown:
+            self.log.add("The school chosen for this upload is not one of this project's schools.")
+            default = None
         found = self._column(col.SCHOOL)
         if found is None:
-            if default is None:
+            if default is None and not chosen_is_unknown:
                 self.log.add("This file has no School column. Add one with each pupil's school name or 6-digit "
                              "URN, or choose the school when uploading.")
-            elif default not in known_ids:
-                self.log.add("The school chosen for this upload is not one of this project's schools.")
             return np.full(self.count, default, dtype=object)
         values, label = found
         parsed = map_distinct(values, school_matcher(schools))
@@ -156,15 +158,17 @@ class RowChecker:
         """Measure id per row for the long layout; -1 where it is unknown (already reported)."""
         measures, default = self.context.measures, self.context.default_measure_id
         names = ", ".join(m.name for m in measures)
-        if default is not None and default not in {m.id for m in measures}:
+        chosen_is_unknown = default is not None and default not in {m.id for m in measures}
+        if chosen_is_unknown:
             self.log.add("The measure chosen for this upload is not one of this project's measures.")
             default = None
         found = self._column(col.MEASURE)
         if found is None:
             if default is None:
-                self.log.add(
-                    f"Choose the measure these scores are for, or add a Measure column naming one of: {names}."
-                )
+                if not chosen_is_unknown:
+                    self.log.add(
+                        f"Choose the measure these scores are for, or add a Measure column naming one of: {names}."
+                    )
                 return np.full(self.count, -1, dtype=np.int64)
             return np.full(self.count, default, dtype=np.int64)
         values, label = found

@@ -161,3 +161,13 @@ def test_valid_file_gives_records_with_types_and_row_numbers():
     assert records["eal"].isna().tolist() == [True, False]
     assert records["pupil_key"].str.fullmatch("[0-9a-f]{64}").all()
     assert result.row_count == 2
+
+
+def test_chosen_school_or_measure_outside_the_project():
+    # given defaults that are not the project's (a caller mistake) / then whole-file errors, no records
+    result = _parse_rows(["A1", "I", "5"], default_school_id=999, default_measure_id=999)
+    _assert_all_or_nothing(result)
+    assert messages(result) == [
+        "The school chosen for this upload is not one of this project's schools.",
+        "The measure chosen for this upload is not one of this project's measures.",
+    ]
