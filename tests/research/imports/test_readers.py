@@ -185,3 +185,14 @@ def test_content_decides_not_the_file_name():
     as_xlsx = parse(xlsx_bytes({"S": BASIC_ROWS}), filename="scores.csv")
     assert as_csv.ok and as_csv.read_as["format"] == "csv"
     assert as_xlsx.ok and as_xlsx.read_as["format"] == "xlsx"
+
+
+def test_read_as_and_errors_are_plain_json():
+    # given results of every kind / then what the API will store or return serialises as it is
+    import json
+
+    for result in (parse(csv_bytes(BASIC_ROWS)), parse(xlsx_bytes({"S": BASIC_ROWS})), parse(b"%PDF-1.4"),
+                   parse(csv_bytes([["UPN", "Group", "Reading"], ["A1", "X", "500"]]))):
+        json.dumps(result.read_as)
+        json.dumps([e.as_dict() for e in result.errors])
+        assert isinstance(result.row_count, int) and isinstance(result.error_total, int)
