@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, catalog, evidence, members, outcomes, results, stages
+from . import auth, catalog, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
 router = SimpleRouter()
@@ -37,5 +37,6 @@ urlpatterns = [
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
+    path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     *router.urls,
 ]

@@ -5,9 +5,11 @@ from .measure import Measure
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
 from .stage import Stage
+from .summary import EffectSummary
 
 __all__ = [
     "Alliance",
+    "EffectSummary",
     "AllianceSchool",
     "Evidence",
     "JoinRequest",

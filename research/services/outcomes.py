@@ -23,6 +23,7 @@ from ..models.choices import Status
 from ..models.outcomes import UploadMode, UploadStatus
 from .record_insert import insert_rows, record_rows
 from .stages import stage_is_reached
+from .summaries import effect_summaries_refresh
 
 logger = logging.getLogger(__name__)  # counts and ids only: never a cell value
 
@@ -173,6 +174,7 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
         insert_rows(record_rows(parsed.records, project_id=project.pk, stage_id=stage.pk, upload_id=upload.pk),
                     progress)
         Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+        effect_summaries_refresh(project=project)
         logger.info("outcome upload %s: %d records into project %s stage %s", upload.pk, upload.record_count,
                     project.pk, stage_kind)
         result.upload = upload
@@ -199,4 +201,5 @@ def outcome_upload_delete(*, actor, project: Project, upload_id: int) -> Outcome
     upload.deleted_at = timezone.now()
     upload.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
+    effect_summaries_refresh(project=project)
     return upload

@@ -6,6 +6,7 @@ from ..errors import Forbidden, InvalidInput
 from ..models import Alliance, Measure, Membership, Project, ProjectMember, Stage, Theme
 from ..models.choices import STAGE_ORDER
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
+from .summaries import effect_summaries_refresh
 
 
 def _check_measures(alliance_id: int, measures: list[Measure]) -> None:
@@ -66,4 +67,6 @@ def project_update(*, actor, project: Project, revision_reason: str = "", **chan
         project.measures.set(measures)
     if plan_changed and plan_is_frozen(project):
         plan_snapshot_create(project=project, actor=actor, reason=revision_reason or "Plan edited after the freeze.")
+    if measures is not None:
+        effect_summaries_refresh(project=project)
     return project

@@ -1,0 +1,38 @@
+"""Keeping each project's stored headline effects in step with its outcome rows."""
+from django.db import transaction
+
+from ..analysis import non_member_view, project_results, synthesis_effect
+from ..models import EffectSummary, Project
+from ..selectors.results import measure_infos, outcome_frame
+
+
+def _reason(measure_result: dict) -> str:
+    effects = measure_result.get("effects") or {}
+    if (effects.get("design") or "").startswith("within"):
+        return "No comparison group: within-group change is not pooled."
+    return str(effects.get("headline_reason") or measure_result.get("reason") or
+            "Not computable, or suppressed for small groups.")[:300]
+
+
+@transaction.atomic
+def effect_summaries_refresh(*, project: Project) -> list[EffectSummary]:
+    """Recompute the project's effect per measure from the non-member view (disclosure applies)."""
+    measures = measure_infos(project)
+    results = non_member_view(project_results(outcome_frame(project), measures, project.alliance.min_cell_size))
+    EffectSummary.objects.filter(project=project).exclude(measure_id__in=[m.id for m in measures]).delete()
+    summaries = []
+    for measure, measure_result in zip(measures, results["measures"]):
+        effect = synthesis_effect(measure_result, project.pk, project.title)
+        summary, _ = EffectSummary.objects.update_or_create(
+            project=project, measure_id=measure.id,
+            defaults={
+                "measure_kind": measure.kind,
+                "g": effect.g if effect else None,
+                "variance": effect.variance if effect else None,
+                "n": (effect.n or 0) if effect else 0,
+                "usable": effect is not None,
+                "reason": "" if effect else _reason(measure_result),
+            },
+        )
+        summaries.append(summary)
+    return summaries
