@@ -12,7 +12,7 @@ from . import columns as col
 from .errors import ErrorLog
 from .pseudonym import normalise_pupil_id
 from .specs import MeasureSpec, SchoolSpec
-from .values import (format_number, is_invalid, map_distinct, measure_matcher, parse_group,
+from .values import (THOUSANDS, format_number, is_invalid, map_distinct, measure_matcher, parse_group,
                      parse_numbers, parse_send, parse_year, parse_yes_no, school_matcher)
 
 _GROUP_ADVICE = "write Intervention (or I, T, Treatment) or Comparison (or C, Control)"
@@ -255,4 +255,7 @@ class RowChecker:
             f"(rows {first_row[i]} and {rows[i]}); keep one row per pupil for each measure."))
 
 def _not_a_number(value: str) -> str:
+    if THOUSANDS.fullmatch(value.strip()):
+        return (f"'{value}' could be read two ways (a thousands separator or a decimal comma); "
+                "write it without the comma (1000) or with a decimal point (1.000).")
     return f"'{value}' is not a number; enter the score as a number such as 42 or 42.5."

@@ -11,6 +11,7 @@ Accepted values (any case, surrounding spaces ignored):
   N, no, none, false, 0 -> no; blank, n/a, unknown -> unknown.
 - year group: 5, Y5, Yr 5, Year 5, NC Year 5 -> 5; R, YR, Rec, Reception -> 0; must be 0-13.
 - score: 12, 12.5, 12,5 (decimal comma), 45% (-> 45), 1e2; anything else is not a number.
+  "1,000" is refused: it could be a thousand or one (decimal comma), and a wrong guess is silent.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .specs import MeasureSpec, SchoolSpec
 INVALID: Any = object()  # a parser's answer for a value it does not accept (blank gives None)
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 _YEAR = re.compile(r"(?:(?:nc)?(?:year|yr|y)|nc)?(\d{1,2})(?:\.0+)?")
 _RECEPTION = frozenset({"r", "rec", "reception", "yr", "yrr", "yearr", "yearreception", "ncyearr"})
 _UNKNOWN = frozenset({"", "na", "n/a", "unknown"})
@@ -70,6 +72,8 @@ def parse_number(text: str) -> float | None:
     cleaned = text.strip()
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].rstrip()
+    if THOUSANDS.fullmatch(cleaned):
+        return None  # "1,000": a thousands separator or a decimal comma? Refuse rather than guess.
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _NUMBER.fullmatch(cleaned):

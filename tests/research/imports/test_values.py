@@ -72,3 +72,27 @@ def test_strip_cells_returns_stripped_objects():
     # given padded cells / when stripped / then same order, whitespace gone, '' kept
     out = strip_cells(pd.Series([" a ", "b", "", " a ", "\tc\n"], dtype=str))
     assert isinstance(out, np.ndarray) and list(out) == ["a", "b", "", "a", "c"]
+
+
+def test_thousands_comma_is_refused_not_guessed():
+    # given "1,000" (a thousand, or one with a decimal comma?) and "12,5" (clearly 12.5)
+    from research.imports.values import parse_number
+
+    # then the ambiguous one is not a number, the clear one is read
+    assert parse_number("1,000") is None
+    assert parse_number("-12,345,678") is None
+    assert parse_number("12,5") == 12.5
+    assert parse_number("1,0001") == 1.0001
+
+
+def test_thousands_comma_in_a_file_names_the_row_and_the_fix():
+    # given a semicolon file with an ambiguous score in row 3
+    from .helpers import csv_bytes, located, messages, parse
+
+    data = csv_bytes([["UPN", "Group", "Score"], ["A1", "I", "12,5"], ["A2", "C", "1,000"]], delimiter=";")
+    # when it is parsed
+    result = parse(data)
+    # then nothing is stored and the error says why and how to fix it
+    assert result.records.empty
+    assert located(result) == [(3, "Score", "1,000")]
+    assert "thousands separator" in messages(result)[0]
