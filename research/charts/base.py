@@ -1,0 +1,169 @@
+"""Shared chart pieces: palette, figure setup, title, empty state, reading result cells.
+
+Layout is fixed (subplots_adjust with margins sized from the title's line count) rather
+than tight_layout or constrained layout, which measure every text artist on each render.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from numbers import Real
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
+from research.analysis.types import STAGES
+
+from .spec import FIGSIZE, ChartSpec
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+BLUE, ORANGE, SKY, GREEN = "#0072B2", "#E69F00", "#56B4E9", "#009E73"
+YELLOW, VERMILLION, PURPLE, BLACK, GREY = "#F0E442", "#D55E00", "#CC79A7", "#000000", "#6B6B6B"
+
+# Colour, marker and line style differ per group, so the chart also reads in greyscale.
+GROUP_STYLE: dict[str, dict] = {
+    "intervention": {"color": BLUE, "marker": "o", "linestyle": "-", "label": "Intervention"},
+    "comparison": {"color": ORANGE, "marker": "s", "linestyle": "--", "label": "Comparison"},
+}
+GROUP_HATCH = {"intervention": "", "comparison": "///"}
+
+STAGE_LABELS = {"theory": "Baseline (theory)", "progress": "Progress", "dissemination": "Final (dissemination)"}
+STAGE_SHORT = {"theory": "baseline", "progress": "progress", "dissemination": "final"}
+
+NO_DATA = "No data to show yet"
+TITLE_WIDTH = 74  # characters per bold 12 pt title line across 8 inches
+TITLE_MAX_LINES = 3
+NOTE_WIDTH = 150  # characters per 7 pt note line
+FONT = 9
+
+
+def new_figure() -> Figure:
+    """A 16:9 figure with its own Agg canvas (no pyplot, nothing shared between threads)."""
+    figure = Figure(figsize=FIGSIZE, dpi=100)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def wrap_title(title: str) -> list[str]:
+    lines = textwrap.wrap(" ".join(title.split()), TITLE_WIDTH) or [""]
+    if len(lines) > TITLE_MAX_LINES:
+        lines = lines[:TITLE_MAX_LINES]
+        lines[-1] = lines[-1][: TITLE_WIDTH - 1].rstrip() + "\u2026"
+    return lines
+
+
+def add_title(figure: Figure, title: str) -> float:
+    """Draw the (wrapped) title at the top left; returns the figure fraction below it."""
+    lines = wrap_title(title)
+    text = figure.text(0.015, 0.975, "\n".join(lines), ha="left", va="top", fontsize=12, fontweight="bold")
+    text.set_gid("chart-title")
+    height_in = 0.12 + 0.21 * len(lines)
+    return 1.0 - height_in / FIGSIZE[1]
+
+
+def layout(figure: Figure, top: float, *, left: float = 0.09, right: float = 0.97, bottom: float = 0.17,
+           subtitle: bool = True, **kwargs) -> None:
+    """Fixed margins below the title (leaving room for a one-line axes subtitle)."""
+    figure.subplots_adjust(left=left, right=right, bottom=bottom, top=top - (0.07 if subtitle else 0.03), **kwargs)
+
+
+def add_note(figure: Figure, text: str) -> None:
+    """A small grey note at the bottom left (at most two wrapped lines)."""
+    if not text:
+        return
+    lines = textwrap.wrap(text, NOTE_WIDTH)
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: NOTE_WIDTH - 1] + "\u2026"]
+    note = figure.text(0.015, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=7, color=GREY)
+    note.set_gid("chart-note")
+
+
+def empty_chart(title: str, message: str, table: list[dict], columns: list[str], detail: str = "") -> ChartSpec:
+    """A valid chart that says why there is nothing to plot; the alt text says the same."""
+    figure = new_figure()
+    add_title(figure, title)
+    text = figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color=GREY)
+    text.set_gid("empty-message")
+    alt = f"{message}." if not message.endswith(".") else message
+    if detail:
+        alt = f"{alt} {detail}"
+    return ChartSpec(figure, alt, table, columns, title)
+
+
+def mark_withheld(ax, x: float, gid: str) -> None:
+    """A grey 'withheld' label at the foot of the axes where a suppressed value would be."""
+    text = ax.text(x, 0.02, "withheld", transform=ax.get_xaxis_transform(), ha="center", va="bottom",
+                   fontsize=7, color=GREY, style="italic")
+    text.set_gid(gid)
+
+
+def suppressed_message(min_cell: int) -> str:
+    return f"Suppressed: fewer than {min_cell} pupils"
+
+
+def min_cell_of(results: Mapping) -> int:
+    value = results.get("min_cell", (results.get("disclosure") or {}).get("min_cell", DEFAULT_MIN_CELL))
+    return int(value) if isinstance(value, Real) and not isinstance(value, bool) else DEFAULT_MIN_CELL
+
+
+def find_measure(results: Mapping, measure_id: int | str) -> dict:
+    """The measure's results; LookupError if the project has no such measure."""
+    for measure_result in results.get("measures", []):
+        if str(measure_result.get("measure", {}).get("id")) == str(measure_id):
+            return measure_result
+    raise LookupError(f"no results for measure {measure_id!r}")
+
+
+def is_suppressed(cell: Mapping | None) -> bool:
+    """True for a cell withheld by disclosure control (its values replaced by the marker)."""
+    if not cell:
+        return False
+    return any(value == MARKER for key, value in cell.items() if key not in LABEL_FIELDS)
+
+
+def number(value: object) -> float | None:
+    """A finite float, or None (for None, "c", NaN, booleans)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def count(value: object) -> int | None:
+    number_value = number(value)
+    return None if number_value is None else int(number_value)
+
+
+def table_value(cell: Mapping, key: str) -> object:
+    """A cell's value for a chart table: the marker when suppressed, else number or None."""
+    if is_suppressed(cell):
+        return MARKER
+    return cell.get(key)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def unit_label(measure: Mapping, prefix: str = "Mean score") -> str:
+    unit = (measure.get("unit") or "").strip()
+    return f"{prefix} ({unit})" if unit else prefix
+
+
+def cells_by_key(cells: Sequence[Mapping], *keys: str) -> dict[tuple, dict]:
+    return {tuple(cell.get(key) for key in keys): cell for cell in cells}
+
+
+def listing(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def stage_index(stage: str) -> int:
+    return STAGES.index(stage)
