@@ -12,7 +12,8 @@ Alliance charts:
     forest(pooled, *, title), pipeline(counts, *, title), collaboration(edges, schools, *, title)
 """
 
+from .gap import gap
 from .project import distribution, trajectory
 from .spec import CONTENT_TYPES, ChartSpec, render
 
-__all__ = ["CONTENT_TYPES", "ChartSpec", "distribution", "render", "trajectory"]
+__all__ = ["CONTENT_TYPES", "ChartSpec", "distribution", "gap", "render", "trajectory"]

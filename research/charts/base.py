@@ -36,7 +36,7 @@ STAGE_SHORT = {"theory": "baseline", "progress": "progress", "dissemination": "f
 NO_DATA = "No data to show yet"
 TITLE_WIDTH = 74  # characters per bold 12 pt title line across 8 inches
 TITLE_MAX_LINES = 3
-NOTE_WIDTH = 150  # characters per 7 pt note line
+NOTE_WIDTH = 138  # characters per 7 pt note line
 FONT = 9
 
 
@@ -98,6 +98,16 @@ def mark_withheld(ax, x: float, gid: str) -> None:
     text = ax.text(x, 0.02, "withheld", transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                    fontsize=7, color=GREY, style="italic")
     text.set_gid(gid)
+
+
+def mark_missing(ax, withheld: Sequence[tuple[str, float]], gid_prefix: str) -> None:
+    """Label withheld values, given as (stage, x offset); one centred label if a stage has several."""
+    offsets: dict[str, list[float]] = {}
+    for stage, offset in withheld:
+        offsets.setdefault(stage, []).append(offset)
+    for stage, stage_offsets in offsets.items():
+        x = stage_index(stage) + (stage_offsets[0] if len(stage_offsets) == 1 else 0.0)
+        mark_withheld(ax, x, f"{gid_prefix}-{stage}")
 
 
 def suppressed_message(min_cell: int) -> str:

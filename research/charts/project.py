@@ -14,7 +14,7 @@ from research.analysis.types import STAGES
 
 from .base import (
     FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
-    cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_withheld, min_cell_of, new_figure,
+    cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of, new_figure,
     number, stage_index, suppressed_message, table_value, unit_label,
 )
 
@@ -58,9 +58,7 @@ def _missing_sentence(missing: list[tuple[str, str, dict]], min_cell: int) -> st
 
 
 def _mark_missing(ax, missing: list[tuple[str, str, dict]], offsets: Mapping[str, float]) -> None:
-    for group, stage, cell in missing:
-        if is_suppressed(cell):
-            mark_withheld(ax, stage_index(stage) + offsets[group], f"withheld-{group}-{stage}")
+    mark_missing(ax, [(stage, offsets[group]) for group, stage, cell in missing if is_suppressed(cell)], "withheld")
 
 
 def _empty(title: str, missing: list, min_cell: int, table: list[dict], columns: list[str]) -> ChartSpec:
