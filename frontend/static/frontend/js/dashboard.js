@@ -1,7 +1,7 @@
 // Dashboard: my projects, then each of my alliances' projects grouped by status.
 import { listAll, taxonomy } from "./api.js";
 import { $, announce, el, projectLink, replace, statusTag } from "./dom.js";
-import { isLeadOf, startPage } from "./layout.js";
+import { startPage } from "./layout.js";
 
 function projectItem(project) {
   return el("li", { class: "card" },
@@ -21,7 +21,7 @@ function allianceSection(membership, projects, statuses) {
     .filter((group) => group.projects.length);
   return el("section", { "aria-labelledby": headingId },
     el("h2", { id: headingId }, alliance.name),
-    isLeadOf({ memberships: [membership] }) && el("p", {}, el("a", { href: "/alliance/" }, "Open the alliance queue")),
+    membership.role === "lead" && el("p", {}, el("a", { href: "/alliance/" }, "Open the alliance queue")),
     groups.length ? groups.map((group) => el("div", { class: "group" },
       el("h3", {}, `${group.status.label} (${group.projects.length})`),
       el("ul", { class: "plain link-list" }, group.projects.map((project) => el("li", {}, projectLink(project))))))

@@ -6,25 +6,19 @@ import { el } from "./dom.js";
 /** DRF nests messages for list items ({"0": ["..."]}); flatten to plain sentences. */
 export function messages(value) {
   if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(messages);
   if (typeof value === "object") return Object.values(value).flatMap(messages);
   return [String(value)];
 }
 
+/** The control to mark and focus for a field name: a checkbox group's first box, or the control. */
 function controlFor(form, name) {
-  return form.querySelector(`fieldset#field-${name}`) || form.elements.namedItem(name);
-}
-
-function labelFor(form, control, name) {
-  if (control && control.tagName === "FIELDSET") return control.querySelector("legend").textContent.trim();
-  const label = control && control.id && form.querySelector(`label[for="${control.id}"]`);
-  return label ? label.textContent.trim() : name.replaceAll("_", " ");
-}
-
-function focusTarget(control) {
-  if (control instanceof RadioNodeList) return control[0];
-  if (control.tagName === "FIELDSET") return control.querySelector("input, select, textarea") || control;
-  return control;
+  const group = form.querySelector(`fieldset#field-${name}`);
+  if (group) return [group.querySelector("input") || group, group.querySelector("legend").textContent];
+  const control = form.elements.namedItem(name);
+  if (!control) return [null, name];
+  const target = control instanceof RadioNodeList ? control[0] : control;
+  const label = target.id && form.querySelector(`label[for="${target.id}"]`);
+  return [target, label ? label.textContent : name.replaceAll("_", " ")];
 }
 
 export function clearErrors(form) {
@@ -32,24 +26,23 @@ export function clearErrors(form) {
   form.querySelectorAll(".field-has-error").forEach((node) => node.classList.remove("field-has-error"));
   form.querySelectorAll("[aria-invalid]").forEach((node) => {
     node.removeAttribute("aria-invalid");
-    const describedBy = (node.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
-    if (describedBy.length) node.setAttribute("aria-describedby", describedBy.join(" "));
+    const ids = node.getAttribute("aria-describedby").split(" ").filter((id) => !id.endsWith("-error")).join(" ");
+    if (ids) node.setAttribute("aria-describedby", ids);
     else node.removeAttribute("aria-describedby");
   });
 }
 
 /** The summary's content: the API's detail, its conditions, then one line per field message. */
-export function summaryContent(error, items = []) {
-  // DRF's own detail only repeats the field messages; a domain error's detail says more.
-  const showDetail = error.code !== "invalid" || !items.length || !items.every((item) => item.linked);
+function summaryContent(error, items = []) {
+  // DRF's detail only repeats the field messages; a domain error's detail says more.
+  const showDetail = error.code !== "invalid" || !items.length || items.some((item) => !item.target);
+  const focus = (target) => (event) => { event.preventDefault(); target.focus(); };
   return [
     el("h2", { class: "error-title" }, "There is a problem"),
     showDetail && el("p", {}, error.detail),
     error.conditions.length > 0 && el("ul", { class: "conditions" }, error.conditions.map((text) => el("li", {}, text))),
-    items.length > 0 && el("ul", { class: "error-list" }, items.map((item) => el("li", {},
-      item.target
-        ? el("a", { href: `#${item.target.id}`, onclick: (event) => { event.preventDefault(); item.target.focus(); } }, item.text)
-        : item.text))),
+    items.length > 0 && el("ul", { class: "error-list" }, items.map(({ text, target }) => el("li", {},
+      target ? el("a", { href: `#${target.id}`, onclick: focus(target) }, text) : text))),
   ];
 }
 
@@ -57,33 +50,26 @@ export function summaryContent(error, items = []) {
 export function showErrors(form, error) {
   clearErrors(form);
   const items = [];
-  for (const [name, value] of Object.entries(error.errors || {})) {
-    const control = controlFor(form, name);
+  for (const [name, value] of Object.entries(error.errors)) {
     const texts = messages(value);
-    if (!control) {
-      texts.forEach((text) => items.push({ text, linked: false }));
+    const [target, label] = controlFor(form, name);
+    if (!target) {
+      items.push(...texts.map((text) => ({ text })));
       continue;
     }
-    const target = focusTarget(control);
-    const container = (target.closest && target.closest(".field")) || target.parentElement;
+    const field = target.closest(".field") || target.parentElement;
     const errorId = `${target.id || name}-error`;
-    container.classList.add("field-has-error");
-    const message = el("p", { class: "field-error", id: errorId },
-      el("span", { class: "visually-hidden" }, "Error: "), texts.join(" "));
-    // After the label and hint, before the control, as GOV.UK does.
-    const anchor = container.tagName === "FIELDSET" ? container.querySelector("legend").nextSibling : target;
-    if (container.tagName === "FIELDSET") container.insertBefore(message, anchor);
-    else target.before(message);
-    const describedBy = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-    target.setAttribute("aria-describedby", [...describedBy, errorId].join(" "));
+    field.classList.add("field-has-error");
+    // After the label and hint, just before the control (or the group's options), as GOV.UK does.
+    const before = field.querySelector(".checkboxes") || target;
+    before.before(el("p", { class: "field-error", id: errorId }, el("span", { class: "visually-hidden" }, "Error: "), texts.join(" ")));
+    target.setAttribute("aria-describedby", `${target.getAttribute("aria-describedby") || ""} ${errorId}`.trim());
     target.setAttribute("aria-invalid", "true");
-    const label = labelFor(form, control instanceof RadioNodeList ? target : control, name);
-    texts.forEach((text) => items.push({ text: `${label}: ${text}`, target, linked: true }));
+    items.push(...texts.map((text) => ({ text: `${label.trim()}: ${text}`, target })));
   }
   const summary = el("div", { class: "error-summary generated", role: "alert", tabindex: "-1" }, summaryContent(error, items));
   form.prepend(summary);
   summary.focus();
-  return summary;
 }
 
 /** An error shown in a fixed box (not a form): the detail and the conditions, focused. */
@@ -98,7 +84,7 @@ export function hideErrorBox(box) {
   box.replaceChildren();
 }
 
-/** Disable the submit button while a request is on its way, so nothing is sent twice. */
+/** Disable the form's buttons while a request is on its way, so nothing is sent twice. */
 export async function whileBusy(form, work) {
   const buttons = form.querySelectorAll("button");
   buttons.forEach((button) => { button.disabled = true; });

@@ -2,10 +2,7 @@
 import { currentUser, signOut } from "./api.js";
 import { $, announce, el } from "./dom.js";
 
-export const isLeadOf = (me, allianceId) =>
-  Boolean(me && me.memberships.some((m) => m.role === "lead" && (allianceId === undefined || m.alliance.id === allianceId)));
-
-export function goToSignIn() {
+function goToSignIn() {
   location.assign(`/login/?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
@@ -27,7 +24,7 @@ function renderAccount(me) {
     }
   });
   account.replaceChildren(el("span", { class: "who" }, me.name), button);
-  $("#nav-alliance").hidden = !isLeadOf(me);
+  $("#nav-alliance").hidden = !me.memberships.some((m) => m.role === "lead");
 }
 
 /** Fill the header; resolves to the signed-in user (or null). `signedIn`: send visitors to sign in. */

@@ -2,7 +2,7 @@
 // taxonomy (`stages[].fields`), so a field added there appears here without a change.
 import { api } from "./api.js";
 import { $, announce, el, formatDate, humanise, replace } from "./dom.js";
-import { showErrors, whileBusy } from "./forms.js";
+import { clearErrors, showErrors, whileBusy } from "./forms.js";
 
 const HINTS = {
   attendees: "One name per line.",
@@ -39,10 +39,9 @@ async function saveStage(page, stage, fields, form) {
   };
   for (const name of fields) body[name] = form.elements.namedItem(name).value;
   try {
-    const saved = await api(`projects/${page.project.id}/stages/${stage.kind}/`, { method: "PATCH", body });
-    form.querySelectorAll(".error-summary, .field-error").forEach((node) => node.remove());
-    form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
-    Object.assign(stage, saved);
+    await api(`projects/${page.project.id}/stages/${stage.kind}/`, { method: "PATCH", body });
+    clearErrors(form);
+    // Only the summary: redrawing the stage forms would drop what is typed in the others.
     await page.refreshSummary();
     announce(`${stage.label} saved.`);
   } catch (error) {

@@ -25,35 +25,27 @@ function checkboxes(container, name, choices) {
 }
 
 function readForm() {
-  const values = {};
-  for (const control of form.elements) {
-    if (!control.name) continue;
-    if (LIST_FIELDS.includes(control.name)) {
-      values[control.name] ??= [];
-      if (control.checked) values[control.name].push(control.value);
-    } else {
-      values[control.name] = control.value;
-    }
-  }
-  for (const name of LIST_FIELDS) values[name] ??= [];
+  const data = new FormData(form);
+  const values = Object.fromEntries(data);
+  for (const name of LIST_FIELDS) values[name] = data.getAll(name);
   return values;
 }
 
 function writeForm(values) {
   for (const [name, value] of Object.entries(values)) {
     if (LIST_FIELDS.includes(name)) {
-      form.querySelectorAll(`input[name="${name}"]`).forEach((box) => { box.checked = value.includes(box.value); });
-    } else if (form.elements.namedItem(name)) {
-      form.elements.namedItem(name).value = value;
+      form.querySelectorAll(`[name="${name}"]`).forEach((box) => { box.checked = value.includes(box.value); });
+    } else if (form.elements[name]) {
+      form.elements[name].value = value;
     }
   }
 }
 
 function loadDraft() {
   try {
-    return JSON.parse(localStorage.getItem(draftKey)) || null;
+    return JSON.parse(localStorage.getItem(draftKey));
   } catch {
-    return null;
+    return null;  // an unreadable draft: start afresh
   }
 }
 
