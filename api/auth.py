@@ -111,3 +111,10 @@ class SessionView(APIView):
     def delete(self, request):
         logout(request)
         return Response(status=204)
+
+
+def api_not_found(request, *args, **kwargs):
+    from django.http import JsonResponse
+
+    return JsonResponse({"code": "not_found", "detail": "There is no such address in the API. See /api/docs/."},
+                        status=404)

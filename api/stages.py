@@ -37,9 +37,12 @@ class StageIn(serializers.ModelSerializer):
         help_text="Names of those who attended the session.",
     )
 
+    revision_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                            help_text="Why the plan changed (when editing the frozen theory stage).")
+
     class Meta:
         model = Stage
-        fields = ["session_date", "attendees", *WRITING_FIELDS]
+        fields = ["session_date", "attendees", "revision_reason", *WRITING_FIELDS]
         extra_kwargs = {name: {"required": False} for name in ["session_date", *WRITING_FIELDS]}
 
 

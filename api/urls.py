@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import auth, catalog, evidence, members, outcomes, results, stages, synthesis
@@ -39,4 +39,6 @@ urlpatterns = [
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
     path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     *router.urls,
+    # Anything else under /api/ answers JSON, never Django's HTML 404 page.
+    re_path(r"^.*$", auth.api_not_found),
 ]

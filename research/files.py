@@ -107,3 +107,12 @@ def describe_unknown(stream) -> str:
         if head.startswith(magic):
             return label
     return "a type we do not accept"
+
+
+def human_size(size: int) -> str:
+    """'600 KB', '1.5 MB', '20 MB': sizes as a teacher reads them (never '0 MB')."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            value = f"{size / scale:.1f}".removesuffix(".0")
+            return f"{value} {unit}"
+    return f"{size} bytes"

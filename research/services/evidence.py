@@ -5,9 +5,10 @@ from django.conf import settings
 from django.db import transaction
 
 from .. import access
-from ..errors import Forbidden, InvalidInput
-from ..files import ALLOWED_EVIDENCE_TYPES, describe_unknown, sniff
+from ..errors import Conflict, Forbidden, InvalidInput
+from ..files import ALLOWED_EVIDENCE_TYPES, describe_unknown, human_size, sniff
 from ..models import Evidence, Project, Stage
+from .stages import stage_is_reached
 
 ALLOWED_LABELS = ", ".join(sorted({ext for t in ALLOWED_EVIDENCE_TYPES for ext in t.extensions}))
 
@@ -17,7 +18,7 @@ def _check_file(upload) -> str:
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise InvalidInput(
-            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
+            f"The file is {human_size(upload.size)}; the limit is {human_size(limit)}. "
             "Compress it or share a link instead.",
             code="file_too_large", fields={"file": ["File too large."]},
         )
@@ -50,6 +51,9 @@ def evidence_create(*, actor, project: Project, stage_kind: str, kind: str, titl
             "Give exactly one of a file, a link or a text.",
             code="evidence_content", fields={"file": ["Give exactly one of file, link or text."]},
         )
+    if not stage_is_reached(project, stage_kind):
+        raise Conflict(f"The project has not reached the {stage_kind} stage yet: attach evidence to a stage it has "
+                       "reached.", code="stage_not_reached")
     stage = Stage.objects.get(project=project, kind=stage_kind)
     evidence = Evidence(stage=stage, kind=kind, title=title, visibility=visibility, link=link, text=text,
                         uploader=actor)

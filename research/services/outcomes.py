@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..files import human_size
 from ..imports.pipeline import parse_outcome_file
 from ..imports.specs import MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
 from ..models import OutcomeRecord, OutcomeUpload, Project, ProjectMember, Stage
@@ -76,7 +77,7 @@ def check_outcome_file_size(size: int) -> None:
     limit = settings.OUTCOME_MAX_BYTES
     if size > limit:
         raise InvalidInput(
-            f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
+            f"The file is {human_size(size)}; the limit is {human_size(limit)}. "
             "Split it by year group or school and upload the parts with mode 'append'.",
             code="file_too_large", fields={"file": ["File too large."]},
         )

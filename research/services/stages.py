@@ -8,6 +8,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Project, Stage
 from ..models.choices import STAGE_ORDER, Status
 from ..models.stage import STAGE_FIELDS
+from .plans import STAGE_PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
 
 # How far a project has got: a stage can be written once the project has reached it.
 REACHED_STAGE_INDEX = {
@@ -22,7 +23,8 @@ def stage_is_reached(project: Project, kind: str) -> bool:
 
 @transaction.atomic
 def stage_update(*, actor, project: Project, kind: str, session_date: date | None = None,
-                 attendees: list[str] | None = None, unset_session_date: bool = False, **writing) -> Stage:
+                 attendees: list[str] | None = None, unset_session_date: bool = False, revision_reason: str = "",
+                 **writing) -> Stage:
     if not access.can_write_stage(actor, project):
         raise Forbidden("Only members of the project group can write its stages.")
     if not stage_is_reached(project, kind):
@@ -39,6 +41,7 @@ def stage_update(*, actor, project: Project, kind: str, session_date: date | Non
             fields={name: [f"This field belongs to another stage, not the {kind} stage."] for name in foreign},
         )
     stage = Stage.objects.select_for_update().get(project=project, kind=kind)
+    plan_changed = any(getattr(stage, name) != value for name, value in writing.items() if name in STAGE_PLAN_FIELDS)
     for name, value in writing.items():
         setattr(stage, name, value)
     if session_date is not None or unset_session_date:
@@ -46,4 +49,8 @@ def stage_update(*, actor, project: Project, kind: str, session_date: date | Non
     if attendees is not None:
         stage.attendees = attendees
     stage.save()
+    if plan_changed and plan_is_frozen(project):
+        # The agreed question and rationale are part of the pre-registration: never rewrite them silently.
+        plan_snapshot_create(project=project, actor=actor,
+                             reason=revision_reason or "Theory stage edited after the freeze.")
     return stage
