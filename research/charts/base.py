@@ -65,9 +65,11 @@ def add_title(figure: Figure, title: str) -> float:
 
 
 def layout(figure: Figure, top: float, *, left: float = 0.09, right: float = 0.97, bottom: float = 0.17,
-           subtitle: bool = True, **kwargs) -> None:
-    """Fixed margins below the title (leaving room for a one-line axes subtitle)."""
-    figure.subplots_adjust(left=left, right=right, bottom=bottom, top=top - (0.07 if subtitle else 0.03), **kwargs)
+           subtitle: bool = True, **kwargs) -> float:
+    """Fixed margins below the title (leaving room for a one-line axes subtitle); returns the axes top."""
+    axes_top = top - (0.07 if subtitle else 0.03)
+    figure.subplots_adjust(left=left, right=right, bottom=bottom, top=axes_top, **kwargs)
+    return axes_top
 
 
 def add_note(figure: Figure, text: str) -> None:
