@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, catalog, evidence, members, outcomes, results, stages, synthesis
+from . import auth, catalog, charts, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
 router = SimpleRouter()
@@ -37,6 +37,10 @@ urlpatterns = [
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
+    re_path(r"^projects/(?P<project_id>\d+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
+            charts.ProjectChartView.as_view(), name="project-chart"),
+    re_path(r"^alliances/(?P<alliance_id>\d+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
+            charts.AllianceChartView.as_view(), name="alliance-chart"),
     path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.

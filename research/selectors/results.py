@@ -28,7 +28,8 @@ def measure_infos(project: Project, measure_id: int | None = None) -> list[Measu
         if not measures:
             raise InvalidInput("That measure is not one of this project's measures.",
                                fields={"measure": ["Choose one of the project's measures."]})
-    return [measure_info(m) for m in sorted(measures, key=lambda m: m.name)]
+    # Attainment first: it is what a lead looks for, and the default for single-measure charts.
+    return [measure_info(m) for m in sorted(measures, key=lambda m: (m.kind != "attainment", m.name))]
 
 
 def measure_info(measure: Measure) -> MeasureInfo:
