@@ -12,10 +12,13 @@ Alliance charts:
     forest(pooled, *, title), pipeline(counts, *, title), collaboration(edges, schools, *, title)
 """
 
+from .alliance import collaboration, pipeline
 from .alliance_forest import forest
 from .forests import effects
 from .gap import gap
 from .project import distribution, trajectory
 from .spec import CONTENT_TYPES, ChartSpec, render
 
-__all__ = ["CONTENT_TYPES", "ChartSpec", "distribution", "effects", "forest", "gap", "render", "trajectory"]
+__all__ = [
+    "CONTENT_TYPES", "ChartSpec", "collaboration", "distribution", "effects", "forest", "gap", "pipeline", "render", "trajectory",
+]
