@@ -82,7 +82,7 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
     ax.spines[["top", "right"]].set_visible(False)
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
-              fontsize=FONT, title="Status", title_fontsize=FONT)
+              fontsize=FONT, title="Status", title_fontsize=FONT).set_gid("legend")
 
     described = []
     for term, total in zip(terms, bottoms):

@@ -98,13 +98,13 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
         message = suppressed_message(min_cell) if any(is_suppressed(m[3]) for m in missing) else NO_DATA
         return empty_chart(title, message, table, GAP_COLUMNS, _missing_sentence(missing, min_cell))
 
-    groups = list(points)
+    groups = [g for g in measure_result.get("groups") or [] if g in points or any(m[0] == g for m in missing)]
     figure = new_figure()
     layout(figure, add_title(figure, title), bottom=0.23, wspace=0.08)
     axes = figure.subplots(1, len(groups), sharey=True, squeeze=False)[0]
     for ax, group in zip(axes, groups):
-        highest = _highest_per_stage(points[group])
-        for subgroup, series in points[group].items():
+        highest = _highest_per_stage(points.get(group, {}))
+        for subgroup, series in points.get(group, {}).items():
             style = SUBGROUP_STYLE[subgroup]
             xs = [stage_index(stage) + OFFSET[subgroup] for stage, _, _ in series]
             (line,) = ax.plot(xs, [mean for _, mean, _ in series], markersize=6, linewidth=1.8, **style)
@@ -127,7 +127,7 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
     for ax in axes[1:]:
         handles += [line for line in ax.get_lines() if line.get_label() not in {h.get_label() for h in handles}]
     axes[-1].legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
-                    fontsize=FONT, borderaxespad=0.2)
+                    fontsize=FONT, borderaxespad=0.2).set_gid("legend")
     axes[0].set_title(f"{measure.get('name')}: mean by stage", loc="left", fontsize=FONT)
     note = "Gap = other pupils' mean minus disadvantaged pupils' mean; positive means disadvantaged pupils are behind."
     add_note(figure, " ".join(filter(None, [note, _missing_sentence(missing, min_cell)])))
@@ -135,7 +135,7 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
     gaps = cells_by_key((measure_result.get("gap") or {}).get("gaps") or [], "stage", "group")
     unit = f" {measure.get('unit')}" if measure.get("unit") else ""
     described = []
-    for group in groups:
+    for group in [g for g in groups if g in points]:
         stages = [s for s in STAGES if any(p[0] == s for series in points[group].values() for p in series)]
         parts = []
         for stage in stages:

@@ -122,7 +122,7 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
     ax.tick_params(axis="y", labelsize=FONT)
     ax.set_title(f"{measure.get('name')}: mean with 95% confidence interval", loc="left", fontsize=FONT)
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=FONT,
-              borderaxespad=0.2)
+              borderaxespad=0.2).set_gid("legend")
     ax.spines[["top", "right"]].set_visible(False)
     _mark_missing(ax, missing, OFFSET)
     add_note(figure, _missing_sentence(missing, min_cell))
@@ -184,7 +184,7 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
     handles = [Patch(facecolor=GROUP_STYLE[g]["color"] + "59", edgecolor=GROUP_STYLE[g]["color"], hatch=GROUP_HATCH[g],
                      label=GROUP_STYLE[g]["label"]) for g in groups]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
-              fontsize=FONT, borderaxespad=0.2)
+              fontsize=FONT, borderaxespad=0.2).set_gid("legend")
     ax.spines[["top", "right"]].set_visible(False)
     _mark_missing(ax, missing, BOX_OFFSET)
     add_note(figure, " ".join(filter(None, [BOX_KEY, _missing_sentence(missing, min_cell)])))
