@@ -194,3 +194,33 @@ def test_a_stale_page_is_told_the_project_has_moved_on(demo, visitor):
     lead.screenshot("stale")
     project.refresh_from_db()
     assert project.status == "withdrawn"
+
+
+def test_unpublishing_needs_a_reason_which_is_recorded(demo, visitor):
+    # given the alliance lead on a published project's page
+    project = Project.objects.get(title="The maths learning environment")
+    lead = visitor("alliance.lead")
+    lead.sign_in("alliance.lead")
+    page = lead.visit(f"/projects/{project.id}/", "published")
+
+    # when they unpublish and confirm without giving a reason
+    page.get_by_role("button", name="Unpublish").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Unpublish").click()
+    # then the dialog stays open asking for one, and nothing changed
+    expect(dialog.locator("#confirm-reason-error")).to_have_text("Give a reason.")
+    expect(dialog.get_by_label("Reason")).to_be_focused()
+    lead.screenshot("reason-needed")
+    project.refresh_from_db()
+    assert project.status == "published"
+
+    # when they give the reason and confirm
+    dialog.get_by_label("Reason").fill("A school asked us to check the consent forms.")
+    dialog.get_by_role("button", name="Unpublish").click()
+    # then the project is back in dissemination, with the reason on its record
+    expect(page.locator("#project-status")).to_have_text("Dissemination")
+    expect(page.locator("#status")).to_contain_text("The findings have been unpublished")
+    lead.screenshot("unpublished")
+    project.refresh_from_db()
+    assert project.status == "dissemination"
+    assert project.transitions.last().comment == "A school asked us to check the consent forms."

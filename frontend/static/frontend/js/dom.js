@@ -26,7 +26,7 @@ export function announce(message) {
   const status = $("#status");
   status.textContent = "";
   // A fresh text node after clearing makes repeated identical messages heard again.
-  requestAnimationFrame(() => { status.textContent = message; });
+  setTimeout(() => { status.textContent = message; }, 50);
 }
 
 export function formatDate(value) {
