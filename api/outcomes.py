@@ -11,6 +11,7 @@ from research.models.outcomes import UploadMode
 from research.selectors.outcomes import OutcomeFilter, outcome_records_for, outcome_uploads_for
 from research.services.outcomes import (
     ImportResult,
+    check_may_see_outcomes,
     check_outcome_file_size,
     outcome_upload_delete,
     outcomes_import,
@@ -105,6 +106,7 @@ class OutcomeUploadsView(ProjectScopedMixin, APIView):
     @extend_schema(request={"multipart/form-data": OutcomeUploadIn}, responses={201: dict, 200: dict, 400: dict})
     def post(self, request, project_id):
         project = self.get_project()
+        check_may_see_outcomes(request.user, project)  # before looking at the form: non-members get 404
         data = OutcomeUploadIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

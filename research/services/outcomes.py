@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)  # counts and ids only: never a cell value
 
 UPLOADABLE_STATUSES = (Status.THEORY, Status.PROGRESS, Status.DISSEMINATION)
 MAX_ERRORS = 100
+KEY_CHUNK = 10_000
 
 
 @dataclass
@@ -55,9 +56,14 @@ def alliance_key(project: Project) -> str:
     return f"alliance:{project.alliance_id}"
 
 
-def _check_may_upload(actor, project: Project, stage_kind: str) -> None:
+def check_may_see_outcomes(actor, project: Project) -> None:
+    # 404, not 403: pupil data is treated as not there at all for anyone outside the group.
     if not access.can_see_raw_rows(actor, project):
-        raise NotFound("Pupil data can only be uploaded by members of the project group.")
+        raise NotFound("Pupil data can only be uploaded and seen by members of the project group.")
+
+
+def _check_may_upload(actor, project: Project, stage_kind: str) -> None:
+    check_may_see_outcomes(actor, project)
     if project.status not in UPLOADABLE_STATUSES:
         reason = "published" if project.status == Status.PUBLISHED else project.get_status_display().lower()
         raise Conflict(
@@ -103,11 +109,14 @@ def _schools(project: Project) -> list[SchoolSpec]:
 def _existing_conflicts(stage: Stage, parsed: ParsedOutcomes) -> list[RowError]:
     """Rows whose pupil already has a score for this stage and measure (append must not duplicate)."""
     records = parsed.records
-    existing = set(
-        OutcomeRecord.objects.filter(stage=stage, measure_id__in=records["measure_id"].unique().tolist(),
-                                     pupil_key__in=records["pupil_key"].unique().tolist())
-        .values_list("measure_id", "pupil_key")
-    )
+    measure_ids = records["measure_id"].unique().tolist()
+    keys = records["pupil_key"].unique().tolist()
+    existing = set()
+    # In chunks: SQLite builds may cap the number of query parameters at 32,766.
+    for start in range(0, len(keys), KEY_CHUNK):
+        existing.update(OutcomeRecord.objects.filter(
+            stage=stage, measure_id__in=measure_ids, pupil_key__in=keys[start:start + KEY_CHUNK],
+        ).values_list("measure_id", "pupil_key"))
     if not existing:
         return []
     pupil_column = parsed.read_as.get("columns_used", {}).get("pupil_id")
@@ -167,7 +176,7 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
             return result
         replaced = _replace_existing(stage, measure_ids) if mode == UploadMode.REPLACE else 0
         upload = OutcomeUpload.objects.create(
-            project=project, stage=stage, measure_id=measure_id if len(measure_ids) == 1 else None,
+            project=project, stage=stage, measure_id=measure_ids[0] if len(measure_ids) == 1 else None,
             uploaded_by=actor, sha256=hashlib.sha256(data).hexdigest(), size=len(data), mode=mode,
             row_count=parsed.row_count, record_count=len(parsed.records), replaced_count=replaced,
             columns_read=parsed.columns_read, columns_dropped=parsed.columns_dropped, read_as=parsed.read_as,

@@ -91,9 +91,6 @@ def test_non_members_get_404_before_the_form_is_checked(world, api, settings, ro
                           measure=world.measure)
     bad_form = post_file(client, project, b"UPN", stage="final")
     # then both are 404, like every other request of theirs to the project's pupil data
-    # BUG: api/outcomes.py, OutcomeUploadsView.post validates the form and the file size before
-    # outcomes_import checks membership, so a non-member gets 400 (file_too_large / invalid) instead of 404.
-    # Suggested fix: check access first, e.g. call outcome_uploads_for(user=..., project=...) at the top of post().
     assert (oversized.status_code, bad_form.status_code) == (404, 404)
     assert counts() == (0, 0)
 

@@ -251,9 +251,5 @@ def test_upload_names_the_measure_its_rows_hold(world, api):
     # then the rows are stored as reading scores, and the upload's audit names the same measure
     assert response.status_code == 201, response.json()
     assert set(OutcomeRecord.objects.values_list("measure_id", flat=True)) == {reading.pk}
-    # BUG: research/services/outcomes.py, outcomes_import, OutcomeUpload.objects.create(measure_id=measure_id if
-    # len(measure_ids) == 1 else None) stores the form's default whenever the file holds one
-    # measure, even when that measure is another one; it should store `measure_ids[0]`. The upload then claims
-    # "Maths test" while all its rows are "Reading age" (same for a wide file with one measure column).
     assert OutcomeUpload.objects.get().measure_id == reading.pk
     assert response.json()["upload"]["measure_name"] == "Reading age"
