@@ -35,35 +35,32 @@ async function fetchProject() {
   ]);
 }
 
-const orNotWritten = (text) => text || el("span", { class: "muted" }, "Not written yet");
+const muted = (text) => el("span", { class: "muted" }, text);
 
 function facts(list, pairs) {
-  replace(list, pairs.filter(([, value]) => value !== null).flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
+  replace(list, pairs.filter(([, value]) => value).flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
 }
 
 function renderHeader() {
-  const { project, choices } = page;
-  document.title = `${project.title} – Action research`;
-  $("#project-alliance").textContent = project.alliance.name;
-  $("#project-title").textContent = project.title;
-  const status = $("#project-status");
-  status.textContent = project.status_label;
-  status.className = `tag tag-${project.status}`;
-  const themeNames = project.themes.map((slug) => labelOf(choices.themes.map((t) => ({ value: t.slug, label: t.name })), slug));
+  const { project: p, choices } = page;
+  document.title = `${p.title} – Action research`;
+  $("#project-alliance").textContent = p.alliance.name;
+  $("#project-title").textContent = p.title;
+  Object.assign($("#project-status"), { textContent: p.status_label, className: `tag tag-${p.status}` });
+  const names = (ids, list, key) => ids.map((id) => (list.find((item) => item[key] === id) || { name: id }).name).join(", ");
   facts($("#project-facts"), [
-    ["Led by", project.lead.name],
-    ["Schools", project.schools.map((s) => s.name).join(", ") || "None yet"],
-    ["Subject", project.subject_label],
-    ["Phase", project.phase_label],
-    ["When", [project.academic_year, labelOf(choices.terms, project.term)].filter(Boolean).join(", ")],
-    ["Themes", themeNames.length ? themeNames.join(", ") : null],
+    ["Led by", p.lead.name],
+    ["Schools", p.schools.map((s) => s.name).join(", ")],
+    ["Subject", p.subject_label],
+    ["Phase", p.phase_label],
+    ["When", [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", ")],
+    ["Themes", names(p.themes, choices.themes, "slug")],
   ]);
-  const measureNames = project.measures.map((id) => (page.measures.find((m) => m.id === id) || { name: `Measure ${id}` }).name);
   facts($("#project-plan"), [
-    ["Research question", project.research_question],
-    ["Rationale", orNotWritten(project.rationale)],
-    ["Success criteria", orNotWritten(project.success_criteria)],
-    ["Measures", measureNames.length ? measureNames.join(", ") : el("span", { class: "muted" }, "None chosen yet")],
+    ["Research question", p.research_question],
+    ["Rationale", p.rationale || muted("Not written yet")],
+    ["Success criteria", p.success_criteria || muted("Not written yet")],
+    ["Measures", names(p.measures, page.measures, "id") || muted("None chosen yet")],
   ]);
 }
 
