@@ -50,7 +50,8 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
     table = [{"term_label": term, "status": status, "status_label": STATUS_LABELS.get(status, status.capitalize()),
               "count": totals[(term, status)]} for term in terms for status in statuses if (term, status) in totals]
     if not table or sum(totals.values()) == 0:
-        return empty_chart(title, NO_DATA, table, PIPELINE_COLUMNS, "No projects in any term yet.")
+        return empty_chart(title, NO_DATA, table, PIPELINE_COLUMNS, "No projects in any term yet.",
+                           "stacked bar chart of projects by status in each term")
 
     figure = new_figure()
     layout(figure, add_title(figure, title), right=0.78, subtitle=False)
@@ -118,7 +119,8 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
               "school_b": names[j], "projects": n} for i, j, n in pairs]
     if not schools or not pairs:
         detail = f"{len(schools)} school{'s' if len(schools) != 1 else ''}; none share a project yet." if schools else ""
-        return empty_chart(title, NO_DATA, table, COLLABORATION_COLUMNS, detail)
+        return empty_chart(title, NO_DATA, table, COLLABORATION_COLUMNS, detail,
+                           "matrix of the projects each pair of schools share")
 
     size = len(schools)
     matrix = np.full((size, size), np.nan)

@@ -50,7 +50,8 @@ def forest(pooled: Mapping, *, title: str) -> ChartSpec:
     excluded_text = (f" {len(excluded)} project{'s' if len(excluded) != 1 else ''} left out: "
                      f"{listing([str(e.get('label')) for e in excluded])}." if excluded else "")
     if not projects:
-        return empty_chart(title, NO_DATA, table, FOREST_COLUMNS, (pooled.get("reason") or "") + excluded_text)
+        return empty_chart(title, NO_DATA, table, FOREST_COLUMNS, (pooled.get("reason") or "") + excluded_text,
+                           "forest plot of effect sizes across projects with the pooled estimate")
 
     k, g = len(projects), number(pooled.get("g"))
     ns = [count(p.get("n")) for p in projects]

@@ -83,13 +83,17 @@ def add_note(figure: Figure, text: str) -> None:
     note.set_gid("chart-note")
 
 
-def empty_chart(title: str, message: str, table: list[dict], columns: list[str], detail: str = "") -> ChartSpec:
-    """A valid chart that says why there is nothing to plot; the alt text says the same."""
+def empty_chart(title: str, message: str, table: list[dict], columns: list[str], detail: str = "",
+                what: str = "") -> ChartSpec:
+    """A valid chart that says why there is nothing to plot; the alt text says the same.
+
+    ``what`` names the chart that would have been drawn, e.g. "line chart of mean Reading age by stage".
+    """
     figure = new_figure()
     add_title(figure, title)
     text = figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color=GREY)
     text.set_gid("empty-message")
-    alt = f"{message}." if not message.endswith(".") else message
+    alt = f"{message}: {what}." if what else f"{message}."
     if detail:
         alt = f"{alt} {detail}"
     return ChartSpec(figure, alt, table, columns, title)

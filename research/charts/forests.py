@@ -147,7 +147,7 @@ def effects(results: Mapping, *, title: str) -> ChartSpec:
             rows.append(forest_row)
     if not rows:
         return empty_chart(title, suppressed_message(min_cell) if hidden else NO_DATA, table, EFFECT_COLUMNS,
-                           " ".join(sentences))
+                           " ".join(sentences), "forest plot of the headline effect size for each measure")
 
     figure = new_figure()
     axes_top = layout(figure, add_title(figure, title), left=0.3, right=0.84)

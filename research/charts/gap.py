@@ -96,7 +96,8 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
     table, points, missing = _read(measure_result, min_cell)
     if not points:
         message = suppressed_message(min_cell) if any(is_suppressed(m[3]) for m in missing) else NO_DATA
-        return empty_chart(title, message, table, GAP_COLUMNS, _missing_sentence(missing, min_cell))
+        return empty_chart(title, message, table, GAP_COLUMNS, _missing_sentence(missing, min_cell),
+                           f"line chart of mean {measure.get('name')} score for disadvantaged and other pupils")
 
     groups = [g for g in measure_result.get("groups") or [] if g in points or any(m[0] == g for m in missing)]
     figure = new_figure()

@@ -61,10 +61,10 @@ def _mark_missing(ax, missing: list[tuple[str, str, dict]], offsets: Mapping[str
     mark_missing(ax, [(stage, offsets[group]) for group, stage, cell in missing if is_suppressed(cell)], "withheld")
 
 
-def _empty(title: str, missing: list, min_cell: int, table: list[dict], columns: list[str]) -> ChartSpec:
+def _empty(title: str, missing: list, min_cell: int, table: list[dict], columns: list[str], what: str) -> ChartSpec:
     any_hidden = any(is_suppressed(cell) for _, _, cell in missing)
     message = suppressed_message(min_cell) if any_hidden else NO_DATA
-    return empty_chart(title, message, table, columns, _missing_sentence(missing, min_cell))
+    return empty_chart(title, message, table, columns, _missing_sentence(missing, min_cell), what)
 
 
 def _change_phrase(values: list[tuple[str, float]]) -> str:
@@ -94,7 +94,8 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
         else:
             missing.append((group, stage, cell))
     if not series:
-        return _empty(title, missing, min_cell, table, TRAJECTORY_COLUMNS)
+        return _empty(title, missing, min_cell, table, TRAJECTORY_COLUMNS,
+                      f"line chart of mean {measure.get('name')} score by stage and group")
 
     figure = new_figure()
     layout(figure, add_title(figure, title))
@@ -156,7 +157,8 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
         else:
             missing.append((group, stage, cell))
     if not boxes:
-        return _empty(title, missing, min_cell, table, DISTRIBUTION_COLUMNS)
+        return _empty(title, missing, min_cell, table, DISTRIBUTION_COLUMNS,
+                      f"box plot of {measure.get('name')} scores by stage and group")
 
     figure = new_figure()
     layout(figure, add_title(figure, title))

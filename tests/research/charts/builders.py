@@ -98,3 +98,9 @@ def texts(element: ET.Element) -> list[str]:
 def markers(element: ET.Element) -> int:
     """Plotted marker count: matplotlib draws each marker as a <use> of one shared path."""
     return sum(1 for _ in element.iter(f"{SVG}use"))
+
+
+def shapes(element: ET.Element) -> int:
+    """Items of a scatter (PathCollection): <use> elements when sizes are equal, else one <path> each."""
+    uses = markers(element)
+    return uses or sum(1 for _ in element.iter(f"{SVG}path"))

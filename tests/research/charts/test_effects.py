@@ -6,7 +6,7 @@ import pytest
 
 from research.charts import effects, render
 
-from .builders import READING, SCORES, TITLE, WELLBEING, by_id, markers, member_results, parse_svg, public_results, texts
+from .builders import READING, SCORES, TITLE, WELLBEING, by_id, member_results, parse_svg, public_results, shapes, texts
 
 INTERVENTION_ONLY = {"intervention": SCORES["intervention"]}
 
@@ -31,7 +31,7 @@ def test_one_row_per_measure_with_weaker_evidence_hollow(view):
     spec = effects(results, title=TITLE)
     root = parse_svg(render(spec, "svg"))
     # Then reading is a filled marker, well-being a hollow one labelled as weaker evidence
-    assert markers(by_id(root, "effects")) == 1 and markers(by_id(root, "effects-weaker")) == 1
+    assert shapes(by_id(root, "effects")) == 1 and shapes(by_id(root, "effects-weaker")) == 1
     assert by_id(root, "zero-line") is not None
     labels = texts(root)
     assert "Reading age" in labels and "Well-being scale" in labels
@@ -61,7 +61,7 @@ def test_suppressed_measure_is_listed_not_plotted():
     frame = pd.concat([outcome_frame(SCORES, READING.id), outcome_frame(small, WELLBEING.id)])
     spec = effects(non_member_view(project_results(frame, [READING, WELLBEING], 6)), title=TITLE)
     root = parse_svg(render(spec, "svg"))
-    assert markers(by_id(root, "effects")) == 1
+    assert shapes(by_id(root, "effects")) == 1
     assert spec.table[1]["g"] == "c" and spec.table[1]["n"] == "c" and "suppressed" in spec.table[1]["note"]
     assert "Well-being scale: not shown (suppressed" in spec.alt_text
     assert "Not shown: Well-being scale" in " ".join(texts(by_id(root, "chart-note")))
