@@ -69,7 +69,7 @@ class ProjectChartView(ProjectScopedMixin, APIView):
             # Shares the results cache with /results/: a chart after the results costs only the drawing.
             results_key = data_fingerprint(user=request.user, project=project, extra=("results", None))
             results = cached(f"results:{results_key}", lambda: results_for(user=request.user, project=project))
-            return chart_body(project_chart_from_results(results, project, name, measure), fmt)
+            return chart_body(project_chart_from_results(results, project.research_question, name, measure), fmt)
 
         body, content_type = cached(f"chart:{fingerprint}", build)
         return chart_response(body, content_type, fingerprint, f"{name}.{fmt}")

@@ -16,6 +16,7 @@ DOMAIN_STATUS = {
     domain.Forbidden: status.HTTP_403_FORBIDDEN,
     domain.Conflict: status.HTTP_409_CONFLICT,
     domain.InvalidInput: status.HTTP_400_BAD_REQUEST,
+    domain.Gone: status.HTTP_410_GONE,
 }
 
 DRF_CODES = {

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import auth, catalog, charts, evidence, members, outcomes, results, stages, synthesis
+from . import auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
 router = SimpleRouter()
@@ -41,6 +41,16 @@ urlpatterns = [
             charts.ProjectChartView.as_view(), name="project-chart"),
     re_path(r"^alliances/(?P<alliance_id>\d+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
             charts.AllianceChartView.as_view(), name="alliance-chart"),
+    path("findings/", findings.FindingListView.as_view(), name="findings"),
+    path("findings/<slug:slug>/", findings.FindingDetailView.as_view(), name="finding"),
+    re_path(r"^findings/(?P<slug>[-\w]+)/results\.(?P<fmt>csv|json)$", findings.FindingResultsView.as_view(),
+            name="finding-results"),
+    re_path(r"^findings/(?P<slug>[-\w]+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
+            findings.FindingChartView.as_view(), name="finding-chart"),
+    path("findings/<slug:slug>/files/<int:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
+    path("follows/", follows.FollowsView.as_view(), name="follows"),
+    path("follows/<int:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
+    path("feed/", follows.FeedView.as_view(), name="feed"),
     path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.

@@ -34,3 +34,9 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     code = "invalid"
+
+
+class Gone(DomainError):
+    """It existed and was taken down on purpose (e.g. a withdrawn finding)."""
+
+    code = "gone"

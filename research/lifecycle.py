@@ -18,7 +18,7 @@ from .models import Project, Stage, StageTransition
 from .models.choices import ACTIVE_STATUSES, StageKind, Status
 
 Guard = Callable[[Project], list[str]]
-Effect = Callable[[Project, object], None]
+Effect = Callable[[Project, object, str], None]  # (project, actor, comment)
 
 
 def _stage(project: Project, kind: str) -> Stage:
@@ -61,10 +61,22 @@ def dissemination_complete(project: Project) -> list[str]:
     return unmet
 
 
-def freeze_plan(project: Project, actor) -> None:
+def freeze_plan(project: Project, actor, comment: str) -> None:
     from .services.plans import plan_snapshot_create
 
     plan_snapshot_create(project=project, actor=actor, reason="Frozen when the theory stage closed.")
+
+
+def publish(project: Project, actor, comment: str) -> None:
+    from .services.publications import publication_create
+
+    publication_create(project=project, actor=actor)
+
+
+def unpublish(project: Project, actor, comment: str) -> None:
+    from .services.publications import publication_withdraw
+
+    publication_withdraw(project=project, actor=actor, reason=comment.strip())
 
 
 @dataclass(frozen=True)
@@ -82,8 +94,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("decline", Status.PROPOSED, Status.DECLINED),
     Transition("advance", Status.THEORY, Status.PROGRESS, guards=(theory_complete,), effects=(freeze_plan,)),
     Transition("advance", Status.PROGRESS, Status.DISSEMINATION, guards=(progress_complete,)),
-    Transition("publish", Status.DISSEMINATION, Status.PUBLISHED, guards=(dissemination_complete,)),
-    Transition("unpublish", Status.PUBLISHED, Status.DISSEMINATION, needs_reason=True),
+    Transition("publish", Status.DISSEMINATION, Status.PUBLISHED, guards=(dissemination_complete,),
+               effects=(publish,)),
+    Transition("unpublish", Status.PUBLISHED, Status.DISSEMINATION, needs_reason=True, effects=(unpublish,)),
     *(Transition("withdraw", status, Status.WITHDRAWN) for status in ACTIVE_STATUSES),
 )
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
@@ -154,5 +167,5 @@ def project_transition(*, project_id: int, action: str, actor, comment: str = ""
         actor=actor if access.is_authenticated(actor) else None, comment=comment.strip(),
     )
     for effect in transition.effects:
-        effect(project, actor)
+        effect(project, actor, comment)
     return TransitionResult(project=project, record=record)

@@ -4,6 +4,7 @@ from .evidence import Evidence
 from .measure import Measure
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
+from .publication import Follow, Publication, PublicationChart, PublicationFile, PublicationTag
 from .stage import Stage
 from .summary import EffectSummary
 
@@ -12,6 +13,7 @@ __all__ = [
     "EffectSummary",
     "AllianceSchool",
     "Evidence",
+    "Follow",
     "JoinRequest",
     "Measure",
     "Membership",
@@ -19,6 +21,10 @@ __all__ = [
     "OutcomeUpload",
     "PlanSnapshot",
     "Project",
+    "Publication",
+    "PublicationChart",
+    "PublicationFile",
+    "PublicationTag",
     "ProjectMember",
     "School",
     "Stage",

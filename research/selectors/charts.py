@@ -26,11 +26,11 @@ def _measure_id(results: dict, measure_id: int | None) -> int:
     return measure_id
 
 
-def project_chart_from_results(results: dict, project: Project, name: str,
+def project_chart_from_results(results: dict, title: str, name: str,
                                measure_id: int | None = None) -> charts.ChartSpec:
+    """A project chart from its results (live, or frozen in a publication); the question is the title."""
     if name not in PROJECT_CHARTS:
         raise NotFound(f"There is no '{name}' chart. Project charts: {', '.join(PROJECT_CHARTS)}.")
-    title = project.research_question
     if name == "effects":
         return charts.effects(results, title=title)
     return getattr(charts, name)(results, _measure_id(results, measure_id), title=title)

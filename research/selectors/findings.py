@@ -1,0 +1,102 @@
+"""The public findings library: published findings only, searchable, filterable, with facet counts."""
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+
+from ..errors import NotFound
+from ..models import Publication, PublicationTag
+from ..models.choices import MeasureKind, Phase, Subject
+from ..models.publication import EffectDirection, PublicationStatus
+
+
+def published() -> QuerySet[Publication]:
+    return Publication.objects.filter(status=PublicationStatus.PUBLISHED).select_related("alliance")
+
+
+class FindingFilter(django_filters.FilterSet):
+    subject = django_filters.ChoiceFilter(choices=Subject.choices)
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    theme = django_filters.CharFilter(method="filter_tag", label="Theme slug")
+    measure_kind = django_filters.ChoiceFilter(choices=MeasureKind.choices, method="filter_tag")
+    academic_year = django_filters.CharFilter()
+    alliance = django_filters.NumberFilter(field_name="alliance_id")
+    evidence_strength = django_filters.NumberFilter(field_name="evidence_strength", lookup_expr="gte",
+                                                    label="At least this many padlocks (0-5)")
+    direction = django_filters.ChoiceFilter(field_name="effect_direction", choices=EffectDirection.choices)
+
+    class Meta:
+        model = Publication
+        fields = ["subject", "phase", "theme", "measure_kind", "academic_year", "alliance", "evidence_strength",
+                  "direction"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(tags__kind=name, tags__value=value)
+
+
+def search(queryset: QuerySet[Publication], text: str) -> QuerySet[Publication]:
+    """Full-text search on PostgreSQL (stemmed, ranked); every word must appear elsewhere."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (SearchVector("title", weight="A", config="english")
+                  + SearchVector("research_question", weight="A", config="english")
+                  + SearchVector("findings_text", weight="B", config="english"))
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return (queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+                .order_by("-rank", "-published_at"))
+    for word in re.findall(r"\w+", text)[:10]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(research_question__icontains=word)
+                                   | Q(findings_text__icontains=word))
+    return queryset
+
+
+ORDERINGS = {
+    "published": ("published_at", "id"), "-published": ("-published_at", "-id"),
+    "effect": (F("headline_g").asc(nulls_last=True), "-published_at"),
+    "-effect": (F("headline_g").desc(nulls_last=True), "-published_at"),
+}
+
+
+def order(queryset: QuerySet[Publication], ordering: str | None) -> QuerySet[Publication]:
+    if ordering in ORDERINGS:
+        return queryset.order_by(*ORDERINGS[ordering])
+    return queryset
+
+
+def facets(queryset: QuerySet[Publication]) -> dict:
+    """Counts per filter value over the current result set (what each filter would leave)."""
+    ids = queryset.order_by().values("id")
+    base = Publication.objects.filter(id__in=ids)
+
+    def count(field):
+        rows = base.values(field).annotate(n=Count("id")).order_by(field)
+        return [{"value": row[field], "count": row["n"]} for row in rows if row[field] is not None]
+
+    tags = (PublicationTag.objects.filter(publication__in=ids).values("kind", "value")
+            .annotate(n=Count("publication", distinct=True)).order_by("kind", "value"))
+    by_kind: dict[str, list] = {"theme": [], "measure_kind": []}
+    for row in tags:
+        by_kind.setdefault(row["kind"], []).append({"value": row["value"], "count": row["n"]})
+    alliances = base.values("alliance_id", "alliance__name").annotate(n=Count("id")).order_by("alliance__name")
+    return {
+        "subject": count("subject"), "phase": count("phase"), "academic_year": count("academic_year"),
+        "direction": [{"value": r["value"], "count": r["count"]} for r in count("effect_direction")],
+        "evidence_strength": count("evidence_strength"),
+        "theme": by_kind["theme"], "measure_kind": by_kind["measure_kind"],
+        "alliance": [{"value": r["alliance_id"], "label": r["alliance__name"], "count": r["n"]} for r in alliances],
+    }
+
+
+def finding_get(slug: str) -> Publication:
+    """A published or withdrawn finding (withdrawn ones show their notice); never a draft."""
+    try:
+        return Publication.objects.select_related("alliance").get(slug=slug)
+    except Publication.DoesNotExist:
+        raise NotFound("No published finding at this address.") from None
