@@ -224,3 +224,32 @@ def test_unpublishing_needs_a_reason_which_is_recorded(demo, visitor):
     project.refresh_from_db()
     assert project.status == "dissemination"
     assert project.transitions.last().comment == "A school asked us to check the consent forms."
+
+
+def test_member_adds_a_note_and_an_empty_one_is_refused_beside_the_note(demo, visitor):
+    # given a member choosing to add a note rather than a file
+    project = Project.objects.get(title="Succession planning in rural schools")
+    member = visitor("teacher.a")
+    member.sign_in("teacher.a")
+    page = member.visit(f"/projects/{project.id}/", "project")
+    form = page.locator("#evidence-form")
+    form.get_by_label("Title").fill("Pupil voice, Year 6")
+    form.get_by_label("A note").check()
+    expect(form.get_by_label("File", exact=True)).to_be_hidden()
+
+    # when they send it empty
+    form.get_by_role("button", name="Add evidence").click()
+    # then the error is beside the note they can see, not the hidden file field
+    expect(form.locator("#evidence-text-error")).to_contain_text("exactly one of file, link or text")
+    expect(form.locator("#evidence-file-error")).to_have_count(0)
+    member.screenshot("empty-note")
+
+    # when they write the note and send it
+    form.get_by_label("Note", exact=True).fill("Pupils said the new routine made them braver about asking.")
+    form.get_by_role("button", name="Add evidence").click()
+    # then the note is listed with its text, visible to the group only by default
+    item = page.locator("#evidence-list li").filter(has_text="Pupil voice, Year 6")
+    expect(item).to_contain_text("Pupils said the new routine made them braver about asking.")
+    expect(item).to_contain_text("Project group only")
+    member.screenshot("note-listed")
+    assert Evidence.objects.get(title="Pupil voice, Year 6").visibility == "group"

@@ -60,6 +60,12 @@ async function submit(page, form) {
     announce(`“${title}” has been added.`);
     await renderList(page);
   } catch (error) {
+    // The API files "give exactly one of file, link or text" under `file`; show it where the user is.
+    const chosen = form.content.value;
+    if (chosen !== "file" && error.errors.file) {
+      error.errors[chosen] = error.errors.file;
+      delete error.errors.file;
+    }
     showErrors(form, error);
   } finally {
     progress.hidden = true;
