@@ -20,5 +20,6 @@ from .project import distribution, trajectory
 from .spec import CONTENT_TYPES, ChartSpec, render
 
 __all__ = [
-    "CONTENT_TYPES", "ChartSpec", "collaboration", "distribution", "effects", "forest", "gap", "pipeline", "render", "trajectory",
+    "CONTENT_TYPES", "ChartSpec", "collaboration", "distribution", "effects", "forest", "gap", "pipeline", "render",
+    "trajectory",
 ]

@@ -118,7 +118,8 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
     table = [{"school_a_id": schools[i]["id"], "school_a": names[i], "school_b_id": schools[j]["id"],
               "school_b": names[j], "projects": n} for i, j, n in pairs]
     if not schools or not pairs:
-        detail = f"{len(schools)} school{'s' if len(schools) != 1 else ''}; none share a project yet." if schools else ""
+        plural = "s" if len(schools) != 1 else ""
+        detail = f"{len(schools)} school{plural}; none share a project yet." if schools else ""
         return empty_chart(title, NO_DATA, table, COLLABORATION_COLUMNS, detail,
                            "matrix of the projects each pair of schools share")
 
@@ -166,6 +167,7 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
     if len(pairs) > 5:
         alt += f" {len(pairs) - 5} more pairs are in the table."
     if alone:
-        alt += f" No shared projects yet: {listing(alone[:10])}" + (f" and {len(alone) - 10} more." if len(alone) > 10 else ".")
+        more = f" and {len(alone) - 10} more." if len(alone) > 10 else "."
+        alt += f" No shared projects yet: {listing(alone[:10])}{more}"
     return ChartSpec(figure, alt, table, COLLABORATION_COLUMNS, title)
 

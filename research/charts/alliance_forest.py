@@ -39,7 +39,8 @@ def _heterogeneity(pooled: Mapping) -> str:
 
 def forest(pooled: Mapping, *, title: str) -> ChartSpec:
     """Forest plot of projects and the pooled estimate from research.analysis.pool_effects."""
-    projects = [p for p in pooled.get("projects") or [] if None not in (number(p.get(k)) for k in ("g", "ci_low", "ci_high"))]
+    projects = [p for p in pooled.get("projects") or []
+                if None not in (number(p.get(key)) for key in ("g", "ci_low", "ci_high"))]
     excluded = list(pooled.get("excluded") or [])
     ranked = sorted(range(len(projects)), key=lambda i: -(number(projects[i].get("weight")) or 0.0))
     drawn = set(ranked[:MAX_ROWS])
@@ -85,9 +86,10 @@ def forest(pooled: Mapping, *, title: str) -> ChartSpec:
         summary = pooled.get("reason") or "Pooling needs at least two projects."
     add_note(figure, summary + hidden + excluded_text)
 
-    described = "; ".join(f"{p.get('label')}: g = {float(p['g']):.2f} ({float(p['ci_low']):.2f} to "
-                          f"{float(p['ci_high']):.2f}), n={p.get('n')}, weight {100 * (number(p.get('weight')) or 0):.0f}%"
-                          for p in projects[:MAX_ROWS])
+    described = "; ".join(
+        f"{p.get('label')}: g = {float(p['g']):.2f} ({float(p['ci_low']):.2f} to {float(p['ci_high']):.2f}), "
+        f"n={p.get('n')}, weight {100 * (number(p.get('weight')) or 0):.0f}%" for p in projects[:MAX_ROWS]
+    )
     more = f"; and {k - MAX_ROWS} more projects (in the table)" if k > MAX_ROWS else ""
     alt = (f"Forest plot of the effect size (Hedges' g with 95% confidence interval) in {k} project"
            f"{'s' if k != 1 else ''}, with a vertical line at 0 (no difference); positive values favour the "

@@ -93,7 +93,7 @@ def empty_chart(title: str, message: str, table: list[dict], columns: list[str],
     add_title(figure, title)
     text = figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color=GREY)
     text.set_gid("empty-message")
-    alt = f"{message}: {what}." if what else f"{message}."
+    alt = f"{message} ({what})." if what else f"{message}."
     if detail:
         alt = f"{alt} {detail}"
     return ChartSpec(figure, alt, table, columns, title)

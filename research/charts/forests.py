@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from .base import (
-    BLACK, BLUE, FONT, GREY, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, fmt, is_suppressed,
+    BLACK, BLUE, FONT, GREY, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, is_suppressed,
     layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value,
 )
 from .project import suppressed_note

@@ -115,7 +115,8 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
                 text = ax.annotate(f"n={n}", (x, mean), xytext=(0, 8 if above else -10), textcoords="offset points",
                                    ha="center", va="center", fontsize=7, color=style["color"])
                 text.set_gid(f"n-{group}-{SUBGROUP_KEY[subgroup]}-{stage}")
-        withheld = [(stage, OFFSET[subgroup]) for g, stage, subgroup, cell in missing if g == group and is_suppressed(cell)]
+        withheld = [(stage, OFFSET[subgroup]) for g, stage, subgroup, cell in missing
+                    if g == group and is_suppressed(cell)]
         mark_missing(ax, withheld, f"withheld-{group}")
         ax.set_xticks(range(len(STAGES)), [STAGE_LABELS[s].replace(" (", "\n(") for s in STAGES], fontsize=FONT - 1)
         ax.set_xlim(-0.4, len(STAGES) - 0.6)

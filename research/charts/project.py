@@ -14,8 +14,8 @@ from research.analysis.types import STAGES
 
 from .base import (
     FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
-    cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of, new_figure,
-    number, stage_index, suppressed_message, table_value, unit_label,
+    cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of,
+    new_figure, number, stage_index, suppressed_message, table_value, unit_label,
 )
 
 TRAJECTORY_COLUMNS = ["measure", "stage", "group", "n", "mean", "ci_low", "ci_high", "note"]
@@ -72,7 +72,8 @@ def _change_phrase(values: list[tuple[str, float]]) -> str:
     if len(values) == 1 or first_stage == last_stage:
         return ""
     verb = "rose" if last > first else "fell" if last < first else "stayed level"
-    return f"; the mean {verb} from {fmt(first)} at {STAGE_SHORT[first_stage]} to {fmt(last)} at {STAGE_SHORT[last_stage]}"
+    return (f"; the mean {verb} from {fmt(first)} at {STAGE_SHORT[first_stage]} "
+            f"to {fmt(last)} at {STAGE_SHORT[last_stage]}")
 
 
 def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
@@ -198,7 +199,8 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
         described.append(f"{group.capitalize()} group: " + "; ".join(parts) + ".")
     alt = (f"Box plot of {measure.get('name')} scores ({measure.get('unit') or 'score'}) by stage for the "
            f"{listing([f'{g} group' for g in groups])}: each box spans the middle half of pupils (lower to upper "
-           "quartile) with a line at the median, and whiskers reach the lowest and highest score. " + " ".join(described))
+           "quartile) with a line at the median, and whiskers reach the lowest and highest score. "
+           + " ".join(described))
     if missing:
         alt += " " + _missing_sentence(missing, min_cell)
     return ChartSpec(figure, alt, table, DISTRIBUTION_COLUMNS, title)

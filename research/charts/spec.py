@@ -16,7 +16,7 @@ to draw.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib
@@ -26,8 +26,17 @@ SVG_HASH_SALT = "research-charts"
 FIGSIZE = (8.0, 4.5)  # inches, 16:9
 PNG_DPI = 150  # 1200 x 675 pixels: sharp on a projected slide
 
-matplotlib.rcParams["svg.hashsalt"] = SVG_HASH_SALT
-matplotlib.rcParams["svg.fonttype"] = "none"
+SVG_SETTINGS = {"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "none"}
+
+
+def _ensure_svg_settings() -> None:
+    """Set the SVG rcParams if anything (e.g. rcdefaults()) has reset them; a no-op otherwise."""
+    for key, value in SVG_SETTINGS.items():
+        if matplotlib.rcParams[key] != value:
+            matplotlib.rcParams[key] = value
+
+
+_ensure_svg_settings()
 
 Format = Literal["svg", "png"]
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -39,21 +48,22 @@ class ChartSpec:
 
     ``table`` has one JSON-serialisable row per plotted point or bar (plus rows for values
     that could not be plotted, marked "c" when suppressed), with the same values as plotted
-    and each with its n; ``columns`` is the column order for CSV.
+    and each with its n; ``columns`` is the column order for CSV. The alt text is also written
+    into the file (SVG dc:description, PNG Description) so it travels with a downloaded chart.
     """
 
     figure: Figure
     alt_text: str
     table: list[dict]
     columns: list[str]
-    title: str = ""
-    notes: list[str] = field(default_factory=list)
+    title: str = ""  # also written into the SVG <title> and the PNG/SVG metadata
 
 
 def render(spec: ChartSpec, fmt: Format = "svg") -> bytes:
     """The chart as SVG (deterministic bytes) or PNG (150 dpi, 1200 x 675 px)."""
     buffer = io.BytesIO()
     if fmt == "svg":
+        _ensure_svg_settings()
         metadata = {"Date": None, "Title": spec.title or None, "Description": spec.alt_text or None}
         spec.figure.savefig(buffer, format="svg", metadata=metadata)
     elif fmt == "png":

@@ -36,7 +36,8 @@ def test_one_row_per_measure_with_weaker_evidence_hollow(view):
     labels = texts(root)
     assert "Reading age" in labels and "Well-being scale" in labels
     assert any("within-group: weaker evidence" in label for label in labels)
-    assert {"Headline: intervention vs comparison", "Within group (weaker evidence)"} <= set(texts(by_id(root, "legend")))
+    legend = set(texts(by_id(root, "legend")))
+    assert {"Headline: intervention vs comparison", "Within group (weaker evidence)"} <= legend
     # And the table has the analysis' g, CI and months, each with its n
     reading = results["measures"][0]["effects"]["final"]
     row = spec.table[0]
