@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .cells import desc_id, gain_id, make_cell
 from .descriptives import gain_summary, matched_scores, stage_scores
@@ -21,6 +20,7 @@ from .effects import (
     within_group_change,
 )
 from .numbers import sample_sd
+from .scores import WideScores, as_measure_scores
 from .types import BASELINE, COMPARISON, FINAL, INTERVENTION, MeasureInfo, Summary
 
 EQUIVALENCE_CELL = "equivalence"
@@ -60,7 +60,7 @@ def _effect_cell(
     )
 
 
-def final_effect(wide: pd.DataFrame, measure: MeasureInfo) -> dict:
+def final_effect(wide: WideScores, measure: MeasureInfo) -> dict:
     """Hedges' g on final-stage scores, all pupils with a final score."""
     treated = _summary(stage_scores(wide, INTERVENTION, FINAL))
     control = _summary(stage_scores(wide, COMPARISON, FINAL))
@@ -72,7 +72,7 @@ def final_effect(wide: pd.DataFrame, measure: MeasureInfo) -> dict:
     )
 
 
-def gain_effect(wide: pd.DataFrame, measure: MeasureInfo) -> dict:
+def gain_effect(wide: WideScores, measure: MeasureInfo) -> dict:
     """Hedges' g on baseline-to-final gains of matched pupils.
 
     Standardised by the pooled sd of gains (effectsize_smd on gain summaries), which is
@@ -91,7 +91,7 @@ def gain_effect(wide: pd.DataFrame, measure: MeasureInfo) -> dict:
     )
 
 
-def within_group_effect(wide: pd.DataFrame, measure: MeasureInfo, group: str = INTERVENTION) -> dict:
+def within_group_effect(wide: WideScores, measure: MeasureInfo, group: str = INTERVENTION) -> dict:
     """Standardised baseline-to-final change inside one group (no comparison)."""
     before, after = matched_scores(wide, group, BASELINE, FINAL)
     estimate, reason = within_group_change(before, after)
@@ -102,7 +102,7 @@ def within_group_effect(wide: pd.DataFrame, measure: MeasureInfo, group: str = I
     )
 
 
-def baseline_equivalence(wide: pd.DataFrame, groups: list[str], measure: MeasureInfo) -> dict:
+def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureInfo) -> dict:
     """WWC baseline equivalence: Hedges' g between groups on baseline scores.
 
     Uses the analytic sample (pupils with baseline and final scores) as WWC does; before
@@ -110,6 +110,7 @@ def baseline_equivalence(wide: pd.DataFrame, groups: list[str], measure: Measure
     ``difference_sd`` is oriented like every effect: positive = intervention started ahead.
     """
     empty = {"difference_sd": None, "band": None, "flag": None}
+    wide = as_measure_scores(wide)
     if INTERVENTION not in groups or COMPARISON not in groups:
         return make_cell(
             EQUIVALENCE_CELL, None, sample=None, **empty,
@@ -142,8 +143,9 @@ def baseline_equivalence(wide: pd.DataFrame, groups: list[str], measure: Measure
     )
 
 
-def effects_section(wide: pd.DataFrame, groups: list[str], measure: MeasureInfo, equivalence: dict) -> dict:
+def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, equivalence: dict) -> dict:
     """Effect cells plus which one is the headline, and why (no numbers in the why)."""
+    wide = as_measure_scores(wide)
     if INTERVENTION not in groups:
         return {"design": None, "headline": None, "headline_reason": "No intervention-group scores."}
     if COMPARISON not in groups:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .cells import attrition_id, desc_id, gain_id, make_cell
 from .numbers import sample_sd, t_interval
+from .scores import WideScores, as_measure_scores
 from .types import BASELINE, FINAL, PROGRESS, STAGES, Summary
 
 # Gains are always measured from the baseline (theory) stage.
@@ -18,16 +18,14 @@ GAIN_COMPARISONS: tuple[tuple[str, str], ...] = (
 ONE_PUPIL_REASON = "Only 1 pupil: the sd and a confidence interval need at least 2."
 
 
-def stage_scores(wide: pd.DataFrame, group: str, stage: str) -> np.ndarray:
+def stage_scores(wide: WideScores, group: str, stage: str) -> np.ndarray:
     """Scores of one group at one stage (missing removed)."""
-    column = wide.loc[wide["group"] == group, stage]
-    return column.dropna().to_numpy(dtype=float)
+    return as_measure_scores(wide).stage_scores(group, stage)
 
 
-def matched_scores(wide: pd.DataFrame, group: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
+def matched_scores(wide: WideScores, group: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
     """Scores at two stages for the pupils of one group present at both."""
-    rows = wide.loc[wide["group"] == group, [first, second]].dropna()
-    return rows[first].to_numpy(dtype=float), rows[second].to_numpy(dtype=float)
+    return as_measure_scores(wide).matched_scores(group, first, second)
 
 
 def describe_scores(values: np.ndarray) -> dict:
@@ -54,18 +52,19 @@ def describe_scores(values: np.ndarray) -> dict:
     }
 
 
-def descriptives_table(wide: pd.DataFrame, groups: list[str]) -> list[dict]:
+def descriptives_table(wide: WideScores, groups: list[str]) -> list[dict]:
     """One cell per stage x group (every stage listed, n=0 where no data yet)."""
+    scores = as_measure_scores(wide)
     table = []
     for stage in STAGES:
         for group in groups:
-            stats = describe_scores(stage_scores(wide, group, stage))
+            stats = describe_scores(scores.stage_scores(group, stage))
             n = stats.pop("n")
             table.append(make_cell(desc_id(stage, group), n, stage=stage, group=group, **stats))
     return table
 
 
-def gain_summary(wide: pd.DataFrame, group: str, to_stage: str) -> Summary:
+def gain_summary(wide: WideScores, group: str, to_stage: str) -> Summary:
     """n, mean and sd of (later - baseline) for pupils present at both stages."""
     before, after = matched_scores(wide, group, BASELINE, to_stage)
     gains = after - before
@@ -74,12 +73,13 @@ def gain_summary(wide: pd.DataFrame, group: str, to_stage: str) -> Summary:
     return Summary(int(gains.size), float(gains.mean()), sample_sd(gains))
 
 
-def gains_table(wide: pd.DataFrame, groups: list[str]) -> list[dict]:
+def gains_table(wide: WideScores, groups: list[str]) -> list[dict]:
     """Matched gains (later minus baseline, raw score units) per group."""
+    scores = as_measure_scores(wide)
     table = []
     for to_stage, comparison in GAIN_COMPARISONS:
         for group in groups:
-            summary = gain_summary(wide, group, to_stage)
+            summary = gain_summary(scores, group, to_stage)
             ci_low, ci_high = t_interval(summary.mean, summary.sd, summary.n)
             if summary.n == 0:
                 reason = f"No pupils with scores at both {BASELINE} and {to_stage}."
@@ -99,11 +99,10 @@ def gains_table(wide: pd.DataFrame, groups: list[str]) -> list[dict]:
     return table
 
 
-def attrition_counts(wide: pd.DataFrame, group: str) -> tuple[int, int, int]:
+def attrition_counts(wide: WideScores, group: str) -> tuple[int, int, int]:
     """(pupils at baseline, pupils at final, pupils at both) for one group."""
-    rows = wide.loc[wide["group"] == group]
-    at_baseline = rows[BASELINE].notna()
-    at_final = rows[FINAL].notna()
+    scores = as_measure_scores(wide)
+    at_baseline, at_final = scores.pupils_at(group, BASELINE), scores.pupils_at(group, FINAL)
     return int(at_baseline.sum()), int(at_final.sum()), int((at_baseline & at_final).sum())
 
 
@@ -119,11 +118,12 @@ def attrition_rate(n_baseline: int, n_final: int, n_retained: int) -> tuple[floa
     return (n_baseline - n_retained) / n_baseline, None
 
 
-def attrition_table(wide: pd.DataFrame, groups: list[str]) -> list[dict]:
+def attrition_table(wide: WideScores, groups: list[str]) -> list[dict]:
     """Per group: pupils at baseline, at final, retained, attrition rate. n = baseline pupils."""
+    scores = as_measure_scores(wide)
     table = []
     for group in groups:
-        n_baseline, n_final, n_retained = attrition_counts(wide, group)
+        n_baseline, n_final, n_retained = attrition_counts(scores, group)
         rate, reason = attrition_rate(n_baseline, n_final, n_retained)
         table.append(
             make_cell(

@@ -37,17 +37,19 @@ LABEL_FIELDS = frozenset({
 def _n(cell: Mapping) -> int:
     """Pupils in a cell; anything that is not a count (None, "c", NaN) counts as 0, i.e. suppress."""
     n = cell.get("n")
+    if type(n) is int:  # the usual case, checked first: the Real check below is slow
+        return n
     if isinstance(n, bool) or not isinstance(n, Real) or not math.isfinite(n):
         return 0
     return int(n)
 
 
-def _protect_partition(partition: Mapping, cells: Mapping[str, Mapping], suppressed: set[str], min_cell: int) -> bool:
-    """Apply rule 3 to one partition; True if it suppressed anything."""
-    parts = [part for part in partition["parts"] if part in cells]
-    total = partition.get("total") if partition.get("total") in cells else None
+def _protect_partition(partition: Mapping, counts: Mapping[str, int], suppressed: set[str], min_cell: int) -> bool:
+    """Apply rule 3 to one partition (``counts``: pupils per cell id); True if it suppressed anything."""
+    parts = [part for part in partition["parts"] if part in counts]
+    total = partition.get("total") if partition.get("total") in counts else None
     hidden = [part for part in parts if part in suppressed]
-    shown = sorted((part for part in parts if part not in suppressed), key=lambda part: (_n(cells[part]), part))
+    shown = sorted((part for part in parts if part not in suppressed), key=lambda part: (counts[part], part))
     if total is None:
         return False  # no published total, so no differencing equation
     if total in suppressed:
@@ -55,13 +57,13 @@ def _protect_partition(partition: Mapping, cells: Mapping[str, Mapping], suppres
             suppressed.add(shown[0])
             return True
         return False
-    hidden_pupils = sum(_n(cells[part]) for part in hidden)
+    hidden_pupils = sum(counts[part] for part in hidden)
     if not hidden or hidden_pupils >= min_cell:
         return False
     while shown and hidden_pupils < min_cell:
         part = shown.pop(0)
         suppressed.add(part)
-        hidden_pupils += _n(cells[part])
+        hidden_pupils += counts[part]
     if hidden_pupils < min_cell:
         suppressed.add(total)
     return True
@@ -75,17 +77,42 @@ def suppression_plan(
         raise ValueError("min_cell must be at least 1")
     by_id = {cell["cell"]: cell for cell in cells}
     partitions = list(partitions)
-    suppressed = {cell_id for cell_id, cell in by_id.items() if "n" in cell and _n(cell) < min_cell}
+    counts = {cell_id: _n(cell) for cell_id, cell in by_id.items()}
+    suppressed = {cell_id for cell_id, cell in by_id.items() if "n" in cell and counts[cell_id] < min_cell}
+    # Only cells with dependencies can be caught by rule 2. They are scanned in the same
+    # order, one pass at a time, because which part rule 3 picks depends on what is hidden.
+    # An empty list can never trigger rule 2 (anything else is kept, so bad input fails as before).
+    dependants = [(cell_id, cell) for cell_id, cell in by_id.items() if cell.get("depends_on", ()) != []]
     changed = True
     while changed:
         changed = False
-        for cell_id, cell in by_id.items():
+        for cell_id, cell in dependants:
             if cell_id not in suppressed and any(dep in suppressed for dep in cell.get("depends_on", ())):
                 suppressed.add(cell_id)
                 changed = True
         for partition in partitions:
-            changed = _protect_partition(partition, by_id, suppressed, min_cell) or changed
+            changed = _protect_partition(partition, counts, suppressed, min_cell) or changed
     return suppressed
+
+
+# Values that need no copying: a copy of the results may share them.
+_IMMUTABLE = (str, int, float, bool, type(None))
+# Exact types of nearly every leaf; a set lookup skips the calls below for them.
+_PLAIN_LEAF_TYPES = frozenset(_IMMUTABLE)
+
+
+def _copy_tree(node: object) -> object:
+    """A deep copy of JSON-like results (dicts and lists rebuilt, other leaves deep-copied).
+
+    Same result as copy.deepcopy for results data, without its per-object memo bookkeeping.
+    """
+    if isinstance(node, dict):
+        return {key: value if type(value) in _PLAIN_LEAF_TYPES else _copy_tree(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [item if type(item) in _PLAIN_LEAF_TYPES else _copy_tree(item) for item in node]
+    if isinstance(node, _IMMUTABLE):
+        return node
+    return copy.deepcopy(node)
 
 
 def redact(cell: Mapping, label_fields: frozenset[str] = LABEL_FIELDS) -> dict:
@@ -96,28 +123,39 @@ def redact(cell: Mapping, label_fields: frozenset[str] = LABEL_FIELDS) -> dict:
     return redacted
 
 
-def collect_cells(node: object) -> list[dict]:
-    """Every cell (a dict with a "cell" id) anywhere inside a results structure."""
-    found: list[dict] = []
+def _collect_into(node: object, found: list[dict]) -> None:
     if isinstance(node, dict):
         if "cell" in node:
             found.append(node)
-        for value in node.values():
-            found.extend(collect_cells(value))
+        values: Iterable[object] = node.values()
     elif isinstance(node, list):
-        for item in node:
-            found.extend(collect_cells(item))
+        values = node
+    else:
+        return
+    for value in values:
+        if type(value) not in _PLAIN_LEAF_TYPES and isinstance(value, (dict, list)):
+            _collect_into(value, found)
+
+
+def collect_cells(node: object) -> list[dict]:
+    """Every cell (a dict with a "cell" id) anywhere inside a results structure."""
+    found: list[dict] = []
+    _collect_into(node, found)
     return found
 
 
 def _apply(node: object, suppressed: set[str]) -> object:
+    """A copy of ``node`` with suppressed cells redacted (shares nothing mutable with it)."""
     if isinstance(node, dict):
         if "cell" in node and node["cell"] in suppressed:
-            return redact(node)
-        return {key: _apply(value, suppressed) for key, value in node.items()}
+            return _copy_tree(redact(node))
+        return {
+            key: value if type(value) in _PLAIN_LEAF_TYPES else _apply(value, suppressed)
+            for key, value in node.items()
+        }
     if isinstance(node, list):
-        return [_apply(item, suppressed) for item in node]
-    return node
+        return [item if type(item) in _PLAIN_LEAF_TYPES else _apply(item, suppressed) for item in node]
+    return _copy_tree(node)
 
 
 def mark_public(measure_result: dict, min_cell: int) -> None:
@@ -131,9 +169,10 @@ def mark_public(measure_result: dict, min_cell: int) -> None:
 def non_member_view(results: dict) -> dict:
     """The results as anyone outside the project may see them (project_results output in)."""
     min_cell = int(results.get("min_cell", DEFAULT_MIN_CELL))
-    view = copy.deepcopy(results)
+    # Measures are copied by _apply as it redacts; everything else is copied here.
+    view = {key: value if key == "measures" else _copy_tree(value) for key, value in results.items()}
     measures = []
-    for measure_result in view.get("measures", []):
+    for measure_result in results.get("measures", []):
         suppressed = suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell)
         public = _apply(measure_result, suppressed)
         if "equivalence" in suppressed and isinstance(public.get("effects"), dict):

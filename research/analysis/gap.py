@@ -10,40 +10,36 @@ from __future__ import annotations
 import pandas as pd
 
 from .cells import desc_id, gap_id, make_cell, subgroup_id
+from .frame import FLAG_NO, FLAG_UNKNOWN, FLAG_YES
 from .numbers import summarise
+from .scores import MeasureScores
 from .types import STAGES, MeasureInfo
 
 SUBGROUPS = ("disadvantaged", "not disadvantaged", "unknown")
+SUBGROUP_FLAG = {"disadvantaged": FLAG_YES, "not disadvantaged": FLAG_NO, "unknown": FLAG_UNKNOWN}
 
 
-def _subgroup_masks(rows: pd.DataFrame) -> dict[str, pd.Series]:
-    flag = rows["disadvantaged"]
-    return {
-        "disadvantaged": flag.eq(True).fillna(False).astype(bool),
-        "not disadvantaged": flag.eq(False).fillna(False).astype(bool),
-        "unknown": flag.isna(),
-    }
-
-
-def gap_tables(measure_frame: pd.DataFrame, groups: list[str], measure: MeasureInfo) -> dict:
+def gap_tables(measure_frame: pd.DataFrame | MeasureScores, groups: list[str], measure: MeasureInfo) -> dict:
     """Subgroup cells (n, mean, sd) and gap cells, with the partitions that tie them to totals.
 
-    Returns {"subgroups": [...], "gaps": [...], "partitions": [{"total", "parts"}]}.
-    Stages with no scores for a group are skipped (nothing to split).
+    ``measure_frame`` is one measure's rows of prepare_outcome_frame, or those rows already
+    split (MeasureScores.from_arrays). Returns {"subgroups": [...], "gaps": [...],
+    "partitions": [{"total", "parts"}]}. Stages with no scores for a group are skipped
+    (nothing to split).
     """
+    scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
     subgroups: list[dict] = []
     gaps: list[dict] = []
     partitions: list[dict] = []
-    by_cell = dict(tuple(measure_frame.groupby(["stage", "group"], sort=False))) if len(measure_frame) else {}
     for stage in STAGES:
         for group in groups:
-            rows = by_cell.get((stage, group))
-            if rows is None or rows.empty:
+            rows = scores.cells.get((stage, group))
+            if rows is None:
                 continue
             summaries = {}
             part_ids = []
-            for name, mask in _subgroup_masks(rows).items():
-                summary = summarise(rows.loc[mask, "score"].to_numpy(dtype=float))
+            for name in SUBGROUPS:
+                summary = summarise(rows.scores[rows.disadvantaged == SUBGROUP_FLAG[name]])
                 summaries[name] = summary
                 if name == "unknown" and summary.n == 0:
                     continue  # no unknowns: the two known subgroups already partition the total

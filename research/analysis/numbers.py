@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -40,9 +41,15 @@ def summarise(values: np.ndarray) -> Summary:
     return Summary(n, float(values.mean()), sample_sd(values))
 
 
+@lru_cache(maxsize=4096)
+def t_quantile_975(degrees_of_freedom: int) -> float:
+    """Upper 97.5% point of Student's t; cached because scipy's ppf costs far more than a lookup."""
+    return float(stats.t.ppf(0.975, degrees_of_freedom))
+
+
 def t_interval(mean: float | None, sd: float | None, n: int) -> tuple[float | None, float | None]:
     """95% t-based CI of a mean; (None, None) when n < 2."""
     if mean is None or sd is None or n < 2:
         return None, None
-    half_width = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half_width = t_quantile_975(n - 1) * sd / math.sqrt(n)
     return mean - half_width, mean + half_width

@@ -4,33 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .comparisons import baseline_equivalence, effects_section
 from .descriptives import attrition_table, descriptives_table, gains_table
 from .disclosure import DEFAULT_MIN_CELL, mark_public
-from .frame import groups_present, prepare_outcome_frame, scores_wide
+from .frame import outcome_arrays
 from .gap import gap_tables
+from .scores import MeasureScores
 from .strength import evidence_strength
 from .types import STAGES, MeasureInfo
 
 
-def measure_results(measure_frame: pd.DataFrame, measure: MeasureInfo, min_cell: int) -> dict:
-    """Every table for one measure; ``measure_frame`` is the prepared frame for that measure."""
-    wide = scores_wide(measure_frame)
-    groups = groups_present(measure_frame)
-    descriptives = descriptives_table(wide, groups)
-    attrition = attrition_table(wide, groups)
-    equivalence = baseline_equivalence(wide, groups, measure)
-    gap = gap_tables(measure_frame, groups, measure)
+def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int) -> dict:
+    """Every table for one measure.
+
+    ``measure_frame`` is the prepared frame for that measure, or its rows already split
+    (MeasureScores.from_arrays), which is what project_results passes: every table then
+    reads the same arrays instead of filtering the frame again.
+    """
+    scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
+    groups = scores.groups
+    descriptives = descriptives_table(scores, groups)
+    attrition = attrition_table(scores, groups)
+    equivalence = baseline_equivalence(scores, groups, measure)
+    gap = gap_tables(scores, groups, measure)
     result = {
         "measure": measure.as_dict(),
         "groups": groups,
         "reason": None if groups else "No scores for this measure yet.",
         "descriptives": descriptives,
-        "gains": gains_table(wide, groups),
+        "gains": gains_table(scores, groups),
         "attrition": attrition,
-        "effects": effects_section(wide, groups, measure, equivalence),
+        "effects": effects_section(scores, groups, measure, equivalence),
         "baseline_equivalence": equivalence,
         "evidence_strength": evidence_strength(groups, descriptives, attrition, equivalence),
         "gap": {"subgroups": gap["subgroups"], "gaps": gap["gaps"]},
@@ -50,12 +57,15 @@ def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_ce
     """
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
-    clean = prepare_outcome_frame(frame)
-    by_measure = {measure_id: rows for measure_id, rows in clean.groupby("measure_id", sort=False)}
-    empty = clean.iloc[0:0]
+    rows = outcome_arrays(frame)
+    by_measure = rows.rows_by_measure()
+    no_rows = np.zeros(0, dtype=np.intp)
     return {
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": [measure_results(by_measure.get(m.id, empty), m, min_cell) for m in measures],
+        "measures": [
+            measure_results(MeasureScores.from_arrays(rows.take(by_measure.get(m.id, no_rows))), m, min_cell)
+            for m in measures
+        ],
     }
