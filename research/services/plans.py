@@ -6,7 +6,7 @@ from ..models import PlanSnapshot, Project, Stage
 from ..models.choices import StageKind
 
 # Project fields that make up the plan: changing one after the freeze records a revision.
-PLAN_FIELDS = ("research_question", "success_criteria", "measures")
+PLAN_FIELDS = ("research_question", "rationale", "success_criteria", "measures")
 # Theory-stage writing that is part of the plan.
 STAGE_PLAN_FIELDS = ("agreed_question", "rationale")
 

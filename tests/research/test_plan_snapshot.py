@@ -231,12 +231,8 @@ def test_rewriting_the_agreed_question_after_the_freeze_is_recorded(world, froze
     assert snapshots[1]["reason"] and snapshots[1]["created_by_id"] == world.user("member").id
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the project's rationale is in the frozen plan but its edits are unrecorded")
 def test_rewriting_the_project_rationale_after_the_freeze_is_recorded(world, api):
-    # BUG: research/services/plans.py plan_content freezes `theory.rationale or project.rationale`,
-    # but PLAN_FIELDS (same file) does not include "rationale", so when the theory stage has no
-    # rationale of its own, PATCH {"rationale": ...} after the freeze records no revision and the
-    # next unrelated revision silently carries the new rationale.
+    # The frozen plan holds `theory.rationale or project.rationale`, so the project's rationale is plan.
     # given the progress project, frozen with an empty rationale (none on the project or the stage)
     project = world.projects["progress"]
     assert [s["rationale"] for s in snapshot_values(project)] == [""]
