@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 
 from .base import (
-    BLUE, FONT, GREEN, NO_DATA, ORANGE, PURPLE, SKY, VERMILLION, ChartSpec, add_note, add_title, empty_chart,
+    SMALL, BLUE, FONT, GREEN, NO_DATA, ORANGE, PURPLE, SKY, VERMILLION, ChartSpec, add_note, add_title, empty_chart,
     layout, listing, new_figure,
 )
 
@@ -67,7 +67,7 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
         for term, bar, height in zip(terms, bars, heights):
             bar.set_gid(f"bar-{status}-{term}")
         labels = [f"{int(h)}" if h and h >= 0.06 * max(bottoms.max() + heights.max(), 1) else "" for h in heights]
-        ax.bar_label(bars, labels=labels, label_type="center", fontsize=7.5,
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=SMALL,
                      bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
         bottoms += heights
     for x, total in zip(xs, bottoms):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .base import FONT, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, layout, listing, new_figure, number
+from .base import (
+    NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, layout, listing, new_figure, number, subtitle,
+)
 from .forests import ForestRow, draw_forest
 
 FOREST_COLUMNS = ["row", "project_id", "label", "n", "g", "ci_low", "ci_high", "weight", "tau2", "i2_percent",
@@ -75,8 +77,7 @@ def forest(pooled: Mapping, *, title: str) -> ChartSpec:
     layout(figure, add_title(figure, title), left=0.28, right=0.84)
     ax = figure.add_subplot()
     draw_forest(ax, rows, pooled=pooled_row, gids=("projects", "projects-weaker"))
-    ax.set_title(f"{k} project{'s' if k != 1 else ''}; marker area shows each project's weight", loc="left",
-                 fontsize=FONT)
+    subtitle(ax, f"{k} project{'s' if k != 1 else ''}; marker area shows each project's weight")
     heterogeneity = _heterogeneity(pooled)
     hidden = f" {k - len(rows)} smaller projects not drawn (see the table)." if k > len(rows) else ""
     if pooled_row:

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from research.analysis.types import STAGES
 
 from .base import (
-    FONT, GREEN, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, VERMILLION, ChartSpec, add_note, add_title,
+    SMALL, FONT, GREEN, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, VERMILLION, ChartSpec, add_note, add_title,
     cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of,
-    new_figure, number, stage_index, suppressed_message, table_value, unit_label,
+    new_figure, number, stage_index, subtitle, suppressed_message, table_value, unit_label,
 )
 from .project import suppressed_note
 
@@ -113,7 +113,7 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
             for x, (stage, mean, n) in zip(xs, series):
                 above = highest.get(stage) == subgroup
                 text = ax.annotate(f"n={n}", (x, mean), xytext=(0, 8 if above else -10), textcoords="offset points",
-                                   ha="center", va="center", fontsize=7, color=style["color"])
+                                   ha="center", va="center", fontsize=SMALL, color=style["color"])
                 text.set_gid(f"n-{group}-{SUBGROUP_KEY[subgroup]}-{stage}")
         withheld = [(stage, OFFSET[subgroup]) for g, stage, subgroup, cell in missing
                     if g == group and is_suppressed(cell)]
@@ -130,7 +130,7 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
         handles += [line for line in ax.get_lines() if line.get_label() not in {h.get_label() for h in handles}]
     axes[-1].legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
                     fontsize=FONT, borderaxespad=0.2).set_gid("legend")
-    axes[0].set_title(f"{measure.get('name')}: mean by stage", loc="left", fontsize=FONT)
+    subtitle(axes[0], f"{measure.get('name')}: mean by stage")
     note = "Gap = other pupils' mean minus disadvantaged pupils' mean; positive means disadvantaged pupils are behind."
     add_note(figure, " ".join(filter(None, [note, _missing_sentence(missing, min_cell)])))
 

@@ -13,9 +13,9 @@ from matplotlib.patches import Patch
 from research.analysis.types import STAGES
 
 from .base import (
-    FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
+    SMALL, FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
     cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of,
-    new_figure, number, stage_index, suppressed_message, table_value, unit_label,
+    new_figure, number, stage_index, subtitle, suppressed_message, table_value, unit_label,
 )
 
 TRAJECTORY_COLUMNS = ["measure", "stage", "group", "n", "mean", "ci_low", "ci_high", "note"]
@@ -114,7 +114,7 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
         left = group == "intervention"
         for x, (stage, mean, _, _, n) in zip(xs, points):
             label = ax.annotate(f"n={n}", (x, mean), xytext=(-7 if left else 7, 0), textcoords="offset points",
-                                ha="right" if left else "left", va="center", fontsize=7.5, color=style["color"],
+                                ha="right" if left else "left", va="center", fontsize=SMALL, color=style["color"],
                                 bbox=LABEL_BOX)
             label.set_gid(f"n-{group}-{stage}")
     ax.set_xticks(range(len(STAGES)), [STAGE_LABELS[stage] for stage in STAGES], fontsize=FONT)
@@ -122,7 +122,7 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
     ax.set_xlabel("Stage", fontsize=FONT)
     ax.set_ylabel(unit_label(measure), fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
-    ax.set_title(f"{measure.get('name')}: mean with 95% confidence interval", loc="left", fontsize=FONT)
+    subtitle(ax, f"{measure.get('name')}: mean with 95% confidence interval")
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=FONT,
               borderaxespad=0.2).set_gid("legend")
     ax.spines[["top", "right"]].set_visible(False)
@@ -174,7 +174,7 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
         box.set(facecolor=colour + "59", edgecolor=colour, hatch=GROUP_HATCH[group], linewidth=1.2)
         box.set_gid(f"box-{group}-{stage}")
         label = ax.annotate(f"n={n}", (position, values["max"]), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=7.5, color=colour)
+                            ha="center", va="bottom", fontsize=SMALL, color=colour)
         label.set_gid(f"n-{group}-{stage}")
     ax.set_xticks(range(len(STAGES)), [STAGE_LABELS[stage] for stage in STAGES], fontsize=FONT)
     ax.set_xlim(-0.5, len(STAGES) - 0.5)
@@ -182,7 +182,7 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
     ax.set_ylabel(unit_label(measure, "Score"), fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
     ax.margins(y=0.12)
-    ax.set_title(f"{measure.get('name')}: scores by stage", loc="left", fontsize=FONT)
+    subtitle(ax, f"{measure.get('name')}: scores by stage")
     groups = list(dict.fromkeys(group for group, *_ in boxes))
     handles = [Patch(facecolor=GROUP_STYLE[g]["color"] + "59", edgecolor=GROUP_STYLE[g]["color"], hatch=GROUP_HATCH[g],
                      label=GROUP_STYLE[g]["label"]) for g in groups]
