@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from research.models import Membership
 
 from .common import display_name
+from .throttles import SignInThrottle
 
 
 class TokenIn(serializers.Serializer):
@@ -24,6 +25,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SignInThrottle]
 
     @extend_schema(request=TokenIn, responses=inline_serializer("TokenOut", {"token": serializers.CharField()}))
     def post(self, request):
@@ -84,6 +86,7 @@ class SessionView(APIView):
     """
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [SignInThrottle]
 
     @method_decorator(ensure_csrf_cookie)
     @extend_schema(responses={200: MeOut, 204: None})

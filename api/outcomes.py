@@ -20,6 +20,7 @@ from research.services.outcomes import (
 from .common import ProjectScopedMixin, display_name
 from .csv_export import csv_response
 from .pagination import PageNumberPagination
+from .throttles import UploadThrottle
 
 
 class OutcomeUploadIn(serializers.Serializer):
@@ -96,6 +97,7 @@ def import_response(result: ImportResult) -> Response:
 
 class OutcomeUploadsView(ProjectScopedMixin, APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    throttle_classes = [UploadThrottle]
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=OutcomeUploadOut(many=True))

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.SecurityHeadersMiddleware",
 ]
 
 if not DEBUG:
@@ -175,6 +176,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_RATES": {
+        "sign_in": os.environ.get("THROTTLE_SIGN_IN", "10/min"),
+        "uploads": os.environ.get("THROTTLE_UPLOADS", "120/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

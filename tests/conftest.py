@@ -33,3 +33,13 @@ def media_root(tmp_path, settings):
 def fast_password_hasher(settings):
     # PBKDF2 is slow by design; tests only need passwords that check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Results, charts and throttle counts never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
