@@ -29,7 +29,7 @@ def test_sign_in_is_throttled_per_address(monkeypatch):
     # given a limit of 3 sign-in attempts a minute
     from api.throttles import SignInThrottle
 
-    monkeypatch.setattr(SignInThrottle, "rate", "3/min")
+    monkeypatch.setattr(SignInThrottle, "rate", "3/min", raising=False)
     UserFactory(username="guess", password="right-password")
     client = APIClient()
     # when a fourth password is tried within the minute
@@ -45,7 +45,7 @@ def test_uploads_are_throttled_per_user(world, api, monkeypatch):
     # given a limit of 2 uploads an hour
     from api.throttles import UploadThrottle
 
-    monkeypatch.setattr(UploadThrottle, "rate", "2/hour")
+    monkeypatch.setattr(UploadThrottle, "rate", "2/hour", raising=False)
     client = api(world.user("member"))
     url = f"/api/v1/projects/{world.projects['theory'].id}/evidence/"
     body = {"stage": "theory", "kind": "observation", "title": "Notes", "text": "Seen."}
