@@ -4,7 +4,7 @@ import json
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,11 +40,12 @@ class FindingListOut(serializers.ModelSerializer):
         return publication.content.get("context", {})
 
 
-class FindingListView(APIView):
+class FindingListView(generics.GenericAPIView):
     """Published findings. Filters, `search` (words in the title, question or findings), `ordering`
     (`-published` newest first, `published`, `-effect` largest effect first, `effect`), and
     `facets`: counts per filter value over the results."""
 
+    queryset = Publication.objects.none()  # for the schema: filtering happens in research.selectors.findings
     filter_backends = [DjangoFilterBackend]
     filterset_class = FindingFilter
 
@@ -162,6 +163,7 @@ class FindingChartView(APIView):
 class FindingFileView(APIView):
     """A copy of evidence that was public when the finding was published."""
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, slug, file_id):
         from django.http import FileResponse
 

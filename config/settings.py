@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "research.models.choices.EvidenceKind",
         "ProjectPhaseEnum": "research.models.choices.Phase",
         "SchoolPhaseEnum": "research.models.choices.SchoolPhase",
+        "FollowKindEnum": "research.models.publication.FollowKind",
     },
 }
 
