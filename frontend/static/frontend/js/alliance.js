@@ -1,7 +1,7 @@
 // The alliance lead's queue: proposals to accept or decline, projects in dissemination with what
 // each still needs before publishing, and the pipeline (how many projects are at each status).
 import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, projectLink, replace } from "./dom.js";
+import { $, announce, el, muted, projectLink, replace } from "./dom.js";
 import { startPage } from "./layout.js";
 import { actionLabel, transitionButton } from "./transitions.js";
 
@@ -18,7 +18,7 @@ function card(project, actions, options, ...content) {
 function queue(id, heading, projects, empty, toCard) {
   return el("section", { class: "queue", "aria-labelledby": `${id}-h` },
     el("h3", { id: `${id}-h` }, `${heading} (${projects.length})`),
-    projects.length ? el("ul", { class: "plain cards" }, projects.map(toCard)) : el("p", { class: "muted" }, empty));
+    projects.length ? el("ul", { class: "plain cards" }, projects.map(toCard)) : muted(empty));
 }
 
 async function pipeline(alliance, statuses) {
@@ -47,7 +47,7 @@ async function renderAlliance(section, alliance, statuses) {
     errorBox,
     queue(`${id}-proposals`, "Proposals to decide", proposals, "No proposals are waiting.", (p) =>
       card(p, ["accept", "decline"], options, el("p", {}, p.research_question),
-        el("p", { class: "muted" }, `${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
+        muted(`${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
     queue(`${id}-publish`, "In dissemination", disseminating, "No project is in dissemination.", (p) =>
       card(p, p.permissions.actions.filter((a) => a === "publish"), options, p.next_step?.unmet.length
         ? [el("p", {}, "Still needed before publishing:"), conditions(p.next_step.unmet)]

@@ -1,17 +1,17 @@
 // Dashboard: my projects, then each of my alliances' projects grouped by status.
 import { listAll, taxonomy } from "./api.js";
-import { $, announce, el, projectLink, replace, statusTag } from "./dom.js";
+import { $, announce, el, muted, projectLink, replace, statusTag } from "./dom.js";
 import { startPage } from "./layout.js";
 
 function projectItem(project) {
   return el("li", { class: "card" },
     el("h3", { class: "card-title" }, projectLink(project)), " ", statusTag(project),
     el("p", {}, project.research_question),
-    el("p", { class: "muted" }, `${project.subject_label} · ${project.phase_label} · ${project.academic_year} · led by ${project.lead.name}`));
+    muted(`${project.subject_label} · ${project.phase_label} · ${project.academic_year} · led by ${project.lead.name}`));
 }
 
 const projectList = (projects, empty) =>
-  projects.length ? el("ul", { class: "plain cards" }, projects.map(projectItem)) : el("p", { class: "muted" }, empty);
+  projects.length ? el("ul", { class: "plain cards" }, projects.map(projectItem)) : muted(empty);
 
 function allianceSection(membership, projects, statuses) {
   const { alliance } = membership;
@@ -25,7 +25,7 @@ function allianceSection(membership, projects, statuses) {
     groups.length ? groups.map((group) => el("div", { class: "group" },
       el("h3", {}, `${group.status.label} (${group.projects.length})`),
       el("ul", { class: "plain link-list" }, group.projects.map((project) => el("li", {}, projectLink(project))))))
-      : el("p", { class: "muted" }, "No projects in this alliance yet."));
+      : muted("No projects in this alliance yet."));
 }
 
 async function load() {

@@ -4,12 +4,12 @@
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
+    if (value === false || value == null) continue;
     if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else if (name === "class") node.className = value;
     else node.setAttribute(name, value === true ? "" : value);
   }
-  node.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  node.append(...children.flat().filter((child) => child != null && child !== false));
   return node;
 }
 
@@ -38,13 +38,16 @@ export function formatDate(value) {
 /** "agreed_question" -> "Agreed question". */
 export const humanise = (name) => name.charAt(0).toUpperCase() + name.slice(1).replaceAll("_", " ");
 
-export const options = (choices, { blank } = {}) => [
-  ...(blank !== undefined ? [el("option", { value: "" }, blank)] : []),
+/** <option>s for the choices, after an empty one labelled `blank` if given. */
+export const options = (choices, blank) => [
+  blank && el("option", { value: "" }, blank),
   ...choices.map((choice) => el("option", { value: choice.value }, choice.label)),
-];
+].filter(Boolean);
 
 export const labelOf = (choices, value) => (choices.find((choice) => choice.value === value) || {}).label || value;
 
 export const projectLink = (project) => el("a", { href: `/projects/${project.id}/` }, project.title);
+
+export const muted = (text, tag = "p") => el(tag, { class: "muted" }, text);
 
 export const statusTag = (project) => el("span", { class: `tag tag-${project.status}` }, project.status_label);

@@ -1,14 +1,10 @@
 // Evidence: the list (each with who can see it) and the upload form (a file, a link or a note),
 // sent as multipart through XMLHttpRequest so a large file shows its progress.
 import { api, upload } from "./api.js";
-import { $, announce, el, formatDate, labelOf, options, replace } from "./dom.js";
+import { $, announce, el, formatDate, labelOf, muted, options, replace } from "./dom.js";
 import { clearErrors, showErrors, whileBusy } from "./forms.js";
 
-function size(bytes) {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1048576) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1048576).toFixed(1)} MB`;
-}
+const size = (bytes) => (bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} KB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function content(item) {
   if (item.download_url) {
@@ -26,7 +22,7 @@ async function renderList(page) {
     ? items.map((item) => el("li", { class: "card evidence" },
       el("h3", { class: "card-title" }, item.title), " ",
       el("span", { class: `tag visibility-${item.visibility}` }, labelOf(choices.visibilities, item.visibility)),
-      el("p", { class: "muted" }, `${labelOf(choices.evidence_kinds, item.kind)} · ${stageLabel(item.stage)} · added by ${item.uploader} on ${formatDate(item.created_at)}`),
+      muted(`${labelOf(choices.evidence_kinds, item.kind)} · ${stageLabel(item.stage)} · added by ${item.uploader} on ${formatDate(item.created_at)}`),
       content(item)))
     : el("li", { class: "muted" }, "No evidence yet."));
 }

@@ -1,7 +1,7 @@
 // Each stage's session (date, attendees) and its own writing. The fields come from the API's
 // taxonomy (`stages[].fields`), so a field added there appears here without a change.
 import { api } from "./api.js";
-import { $, announce, el, formatDate, humanise, replace } from "./dom.js";
+import { $, announce, el, formatDate, humanise, muted, replace } from "./dom.js";
 import { clearErrors, showErrors, whileBusy } from "./forms.js";
 
 const HINTS = {
@@ -51,27 +51,20 @@ async function saveStage(page, stage, fields, form) {
 
 function readOnly(stage, fields) {
   const pairs = [
-    ["Session date", stage.session_date ? formatDate(stage.session_date) : ""],
+    ["Session date", formatDate(stage.session_date)],
     ["Attendees", stage.attendees.join(", ")],
     ...fields.map((name) => [humanise(name), stage.writing[name]]),
   ];
-  return el("dl", { class: "plan" }, pairs.flatMap(([term, value]) => [
-    el("dt", {}, term),
-    el("dd", {}, value || el("span", { class: "muted" }, "Not written yet")),
-  ]));
+  return el("dl", { class: "plan" }, pairs.map(([term, value]) => [el("dt", {}, term), el("dd", {}, value || muted("Not written yet", "span"))]));
 }
 
 export function renderStages(page) {
   const fieldsOf = Object.fromEntries(page.choices.stages.map((s) => [s.value, s.fields]));
-  const canWrite = page.project.permissions.write_stages;
   replace($("#stages"), page.stages.map((stage) => {
-    const headingId = `stage-${stage.kind}-heading`;
     const fields = fieldsOf[stage.kind] || Object.keys(stage.writing);
-    let body;
-    if (!stage.reached) body = el("p", { class: "muted" }, "The project has not reached this stage yet.");
-    else if (canWrite) body = stageForm(page, stage, fields);
-    else body = readOnly(stage, fields);
-    return el("section", { id: `stage-${stage.kind}`, class: "stage", "aria-labelledby": headingId },
-      el("h2", { id: headingId }, stage.label), body);
+    let body = muted("The project has not reached this stage yet.");
+    if (stage.reached) body = page.project.permissions.write_stages ? stageForm(page, stage, fields) : readOnly(stage, fields);
+    return el("section", { id: `stage-${stage.kind}`, class: "stage", "aria-labelledby": `${stage.kind}-heading` },
+      el("h2", { id: `${stage.kind}-heading` }, stage.label), body);
   }));
 }

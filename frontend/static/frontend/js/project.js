@@ -1,7 +1,7 @@
 // A project's page: loads the project (or shows "not found" for anything the API hides),
 // then hands each section to its own module. `page` is the state those modules share.
 import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, labelOf, replace } from "./dom.js";
+import { $, announce, el, labelOf, muted, replace } from "./dom.js";
 import { startPage } from "./layout.js";
 import { renderActions } from "./project-actions.js";
 import { renderEvidence } from "./project-evidence.js";
@@ -35,8 +35,6 @@ async function fetchProject() {
   ]);
 }
 
-const muted = (text) => el("span", { class: "muted" }, text);
-
 function facts(list, pairs) {
   replace(list, pairs.filter(([, value]) => value).flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
 }
@@ -58,9 +56,9 @@ function renderHeader() {
   ]);
   facts($("#project-plan"), [
     ["Research question", p.research_question],
-    ["Rationale", p.rationale || muted("Not written yet")],
-    ["Success criteria", p.success_criteria || muted("Not written yet")],
-    ["Measures", names(p.measures, page.measures, "id") || muted("None chosen yet")],
+    ["Rationale", p.rationale || muted("Not written yet", "span")],
+    ["Success criteria", p.success_criteria || muted("Not written yet", "span")],
+    ["Measures", names(p.measures, page.measures, "id") || muted("None chosen yet", "span")],
   ]);
 }
 

@@ -1,7 +1,7 @@
 // Proposing a research question. What the teacher types is kept in localStorage as they go,
 // so a reload, a crash or a failed save never loses it; it is cleared once the proposal is in.
 import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, options } from "./dom.js";
+import { $, announce, el, muted, options } from "./dom.js";
 import { clearErrors, showErrors, whileBusy } from "./forms.js";
 import { startPage } from "./layout.js";
 
@@ -52,17 +52,11 @@ function loadDraft() {
 const saveDraft = () => localStorage.setItem(draftKey, JSON.stringify(readForm()));
 
 async function loadMeasures(allianceId, checked = []) {
-  const container = $("#measures-options");
-  if (!allianceId) {
-    container.replaceChildren(el("p", { class: "muted" }, "Choose an alliance to see its measures."));
-    return;
-  }
-  const measures = await listAll("measures/", { alliance: allianceId });
+  const measures = allianceId ? await listAll("measures/", { alliance: allianceId }) : [];
+  checkboxes($("#measures-options"), "measures", measures.map((m) => ({ value: String(m.id), label: `${m.name} (${m.kind}, ${m.scale_min}–${m.scale_max})` })));
   if (!measures.length) {
-    container.replaceChildren(el("p", { class: "muted" }, "This alliance has no measures yet; the alliance lead adds them."));
-    return;
+    $("#measures-options").append(muted(allianceId ? "This alliance has no measures yet; its lead adds them." : "Choose an alliance to see its measures."));
   }
-  checkboxes(container, "measures", measures.map((m) => ({ value: String(m.id), label: `${m.name} (${m.kind}, ${m.scale_min}–${m.scale_max})` })));
   writeForm({ measures: checked });
 }
 
@@ -96,10 +90,10 @@ async function start() {
   }
   const choices = await taxonomy();
   const alliances = me.memberships.map((m) => ({ value: String(m.alliance.id), label: m.alliance.name }));
-  form.alliance.replaceChildren(...options(alliances, alliances.length > 1 ? { blank: "Choose an alliance" } : {}));
-  form.subject.replaceChildren(...options(choices.subjects, { blank: "Choose a subject" }));
-  form.phase.replaceChildren(...options(choices.phases, { blank: "Choose a phase" }));
-  form.term.replaceChildren(...options(choices.terms, { blank: "Not decided yet" }));
+  form.alliance.append(...options(alliances, alliances.length > 1 ? "Choose an alliance" : undefined));
+  form.subject.append(...options(choices.subjects, "Choose a subject"));
+  form.phase.append(...options(choices.phases, "Choose a phase"));
+  form.term.append(...options(choices.terms, "Not decided yet"));
   checkboxes($("#themes-options"), "themes", choices.themes.map((t) => ({ value: t.slug, label: t.name })));
   const draft = loadDraft();
   writeForm(draft || { academic_year: currentAcademicYear() });
