@@ -2,28 +2,11 @@
 import { currentUser, signOut } from "./api.js";
 import { $, announce, el } from "./dom.js";
 
-function goToSignIn() {
-  location.assign(`/login/?next=${encodeURIComponent(location.pathname + location.search)}`);
-}
-
 function renderAccount(me) {
-  const account = $("#account");
-  if (!me) {
-    account.replaceChildren(el("a", { href: "/login/" }, "Sign in"));
-    return;
-  }
-  const button = el("button", { type: "button", class: "link-button", id: "sign-out" }, "Sign out");
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      await signOut();
-      location.assign("/login/");
-    } catch (error) {
-      button.disabled = false;
-      announce(error.detail);
-    }
-  });
-  account.replaceChildren(el("span", { class: "who" }, me.name), button);
+  if (!me) return $("#account").replaceChildren(el("a", { href: "/login/" }, "Sign in"));
+  const button = el("button", { type: "button", class: "link-button" }, "Sign out");
+  button.addEventListener("click", () => signOut().then(() => location.assign("/login/"), (error) => announce(error.detail)));
+  $("#account").replaceChildren(el("span", {}, me.name), button);
   $("#nav-alliance").hidden = !me.memberships.some((m) => m.role === "lead");
 }
 
@@ -31,7 +14,7 @@ function renderAccount(me) {
 export async function startPage({ signedIn = false } = {}) {
   const me = await currentUser();
   renderAccount(me);
-  if (signedIn && !me) goToSignIn();
+  if (signedIn && !me) location.assign(`/login/?next=${encodeURIComponent(location.pathname + location.search)}`);
   return me;
 }
 

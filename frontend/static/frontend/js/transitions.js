@@ -6,20 +6,13 @@ import { $, announce, el } from "./dom.js";
 import { hideErrorBox, showErrorBox } from "./forms.js";
 
 const NEXT_STAGE = { theory: "the progress update", progress: "dissemination" };
-const LABELS = {
-  accept: "Accept the proposal",
-  decline: "Decline the proposal",
-  publish: "Publish the findings",
-  unpublish: "Unpublish",
-  withdraw: "Withdraw the project",
-};
-const DONE = {
-  accept: "The proposal has been accepted: the theory stage has begun.",
-  decline: "The proposal has been declined.",
-  advance: "The project has moved on to its next stage.",
-  publish: "The findings are published.",
-  unpublish: "The findings have been unpublished.",
-  withdraw: "The project has been withdrawn.",
+const WORDS = {  // [button, announcement when done]
+  accept: ["Accept the proposal", "The proposal has been accepted: the theory stage has begun."],
+  decline: ["Decline the proposal", "The proposal has been declined."],
+  advance: ["", "The project has moved on to its next stage."],
+  publish: ["Publish the findings", "The findings are published."],
+  unpublish: ["Unpublish", "The findings have been unpublished."],
+  withdraw: ["Withdraw the project", "The project has been withdrawn."],
 };
 const CONFIRM = {  // [question, consequence, reason required]
   decline: ["Decline this proposal?", "The proposal will be closed. This cannot be undone.", false],
@@ -28,7 +21,7 @@ const CONFIRM = {  // [question, consequence, reason required]
 };
 
 export const actionLabel = (action, status) =>
-  action === "advance" ? `Move on to ${NEXT_STAGE[status] || "the next stage"}` : LABELS[action] || action;
+  action === "advance" ? `Move on to ${NEXT_STAGE[status] || "the next stage"}` : WORDS[action]?.[0] || action;
 
 /** Ask in the page's <dialog>; resolves to the comment ("" if none) if confirmed, or null. */
 function confirmAction(project, action) {
@@ -78,7 +71,7 @@ export function transitionButton(project, action, { label, errorBox, onDone }) {
         method: "POST", body: { action, from_status: project.status, comment },
       });
       await onDone();
-      announce(`${project.title}: ${DONE[action]}`);
+      announce(`${project.title}: ${WORDS[action]?.[1] || "done."}`);
     } catch (error) {
       showErrorBox(errorBox, error);
       if (error.code === "stale_status") {
