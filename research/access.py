@@ -63,7 +63,11 @@ def project_member_ids(project: Project) -> set[int]:
     """User ids of the project group, cached on the project object."""
     cached = getattr(project, "_member_ids", None)
     if cached is None:
-        cached = set(project.memberships.values_list("user_id", flat=True))
+        prefetched = getattr(project, "_prefetched_objects_cache", {}).get("memberships")
+        if prefetched is not None:  # the selectors prefetch the group: no second query
+            cached = {m.user_id for m in prefetched}
+        else:
+            cached = set(project.memberships.values_list("user_id", flat=True))
         project._member_ids = cached
     return cached
 

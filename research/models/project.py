@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 
 from .choices import JoinRequestStatus, Phase, Status, Subject, Term
 
-academic_year_validator = RegexValidator(
-    r"^20\d\d/\d\d$", "Write the academic year like 2025/26."
-)
+def academic_year_validator(value: str) -> None:
+    """'2025/26': a school year runs across two consecutive calendar years."""
+    import re
+
+    match = re.fullmatch(r"20(\d\d)/(\d\d)", value or "")
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValidationError("Write the academic year like 2025/26 (two consecutive years).")
 
 
 class Theme(models.Model):

@@ -57,14 +57,14 @@ PINNED = [
     ("member", lambda w: "/api/v1/projects/", 1 + 2 + 3),  # roles, count + page, 3 prefetches
     ("anonymous", lambda w: "/api/v1/projects/", 2 + 3),  # no roles to read
     ("staff", lambda w: "/api/v1/projects/", 2 + 3),  # staff sees all without reading roles
-    # detail: + member ids (permissions) + whatever the next step's guard reads
-    ("member", p("proposed"), PROJECT + 1),  # accept has no guard
-    ("member", p("declined"), PROJECT + 1),  # no next step
-    ("member", p("theory"), PROJECT + 1 + 2),  # theory stage, distinct schools (measures prefetched)
-    ("member", p("progress"), PROJECT + 1 + 1),  # progress stage
-    ("member", p("dissemination"), PROJECT + 1 + 1),  # dissemination stage
-    ("member", p("published"), PROJECT + 1),
-    ("member", p("withdrawn"), PROJECT + 1),
+    # detail: + whatever the next step's guard reads (member ids come from the prefetched group)
+    ("member", p("proposed"), PROJECT),  # accept has no guard
+    ("member", p("declined"), PROJECT),  # no next step
+    ("member", p("theory"), PROJECT + 2),  # theory stage, distinct schools (measures prefetched)
+    ("member", p("progress"), PROJECT + 1),  # progress stage
+    ("member", p("dissemination"), PROJECT + 1),  # dissemination stage
+    ("member", p("published"), PROJECT),
+    ("member", p("withdrawn"), PROJECT),
     ("anonymous", p("published"), 1 + 3),  # the project and its prefetches only
     ("member", p("published", "transitions/"), PROJECT + 1),  # transitions with actors
     ("member", p("progress", "stages/"), PROJECT + 1),
@@ -72,12 +72,12 @@ PINNED = [
     ("member", p("progress", "members/"), PROJECT),  # members come from the prefetch
     ("project_lead", p("theory", "join-requests/"), PROJECT + 1),  # requests with user and school
     ("teacher", p("theory", "join-requests/"), PROJECT + 1),  # only their own
-    ("member", p("published", "evidence/"), PROJECT + 1 + 1),  # member ids (visibility), evidence
-    ("teacher", p("published", "evidence/"), PROJECT + 1 + 1),
+    ("member", p("published", "evidence/"), PROJECT + 1),  # the evidence (visibility from the prefetch)
+    ("teacher", p("published", "evidence/"), PROJECT + 1),
     ("anonymous", p("published", "evidence/"), 1 + 3 + 1),
-    ("member", lambda w: f"/api/v1/projects/{w.projects['published'].id}/evidence/{w.evidence.id}/", PROJECT + 2),
+    ("member", lambda w: f"/api/v1/projects/{w.projects['published'].id}/evidence/{w.evidence.id}/", PROJECT + 1),
     ("member", lambda w: f"/api/v1/projects/{w.projects['published'].id}/evidence/{w.evidence.id}/download/",
-     PROJECT + 2),  # member ids, the evidence row; the file is read from storage, not the database
+     PROJECT + 1),  # the evidence row; the file is read from storage, not the database
     ("member", p("progress", "plan-snapshots/"), PROJECT + 1),  # snapshots with their author
     ("anonymous", lambda w: "/api/v1/alliances/", 2),  # count + page
     ("anonymous", lambda w: f"/api/v1/alliances/{w.alliance.id}/", 1),
