@@ -96,7 +96,7 @@ def generate_scale(spec: ScaleSpec, prefix: str = "scale", progress=None) -> dic
         project.measures.set(measures[project.alliance_id])
         project.themes.set([themes[project.pk % len(themes)]])
     say(f"{len(projects)} projects")
-    with_data = [p for p in projects if p.status in REACHED]
+    with_data = [p for p in projects if p.status in REACHED] if spec.outcome_rows else []
     rows_per_project = spec.outcome_rows // max(len(with_data), 1)
     stage_ids = {(s.project_id, s.kind): s.pk for s in stages}
     _outcomes(with_data, rows_per_project, stage_ids, measures, member_rows_by_project(projects, member_rows,

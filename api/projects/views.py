@@ -6,7 +6,13 @@ from rest_framework.views import APIView
 
 from research import lifecycle
 from research.models import PlanSnapshot, StageTransition
-from research.selectors.projects import ProjectFilter, project_get, projects_for
+from research.selectors.projects import (
+    LIST_FIELDS,
+    ProjectFilter,
+    project_get,
+    project_list_rows,
+    projects_visible,
+)
 from research.services.projects import project_propose, project_update
 
 from ..common import ProjectScopedMixin
@@ -31,7 +37,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return projects_for(self.request.user)
+        return projects_visible(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset()).values(*LIST_FIELDS)
+        page = project_list_rows(self.paginate_queryset(rows))
+        return self.get_paginated_response(ProjectListOut(page, many=True).data)
 
     def get_object(self):
         return project_get(user=self.request.user, project_id=self.kwargs["pk"])

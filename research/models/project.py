@@ -46,7 +46,8 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["alliance", "status"])]
+        indexes = [models.Index(fields=["alliance", "status"]),
+                   models.Index(fields=["-created_at", "-id"], name="project_newest_first")]
 
     def __str__(self) -> str:
         return self.title

@@ -5,10 +5,12 @@ from .setup import bench_project, start_django, stop_django
 def main() -> None:
     connection, old_name = start_django()
     try:
-        from . import charts, imports, synthesis
+        from . import charts, imports, lists, synthesis
 
         project, measure, lead = bench_project()
         for line in imports.run(project, measure, lead):
+            print(line, flush=True)
+        for line in lists.run():
             print(line, flush=True)
         for line in charts.run():
             print(line, flush=True)
