@@ -5,7 +5,7 @@ from rest_framework import filters, mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from research.models import Alliance, Measure, School, Theme
+from research.models import Alliance, Measure, School, Stage, Theme
 from research.models import choices
 from research.models.stage import STAGE_FIELDS
 from research.services.measures import measure_create
@@ -94,6 +94,26 @@ class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MeasureOut(measure).data, status=201)
 
 
+STAGE_HELP = {
+    "agreed_question": "The research question the group agreed at the theory session.",
+    "rationale": "Why this question matters to your pupils and schools.",
+    "reading": "What the group read: research, guidance, books.",
+    "key_learning": "What the group has learned so far.",
+    "impact_on_practice": "How teaching has changed because of the project.",
+    "adjustments": "What you changed in the plan, and why.",
+    "findings": "What you found, including what surprised you.",
+    "conclusions": "What you conclude from the findings.",
+    "recommendations": "What you would recommend to other schools.",
+    "what_did_not_work": "What did not work: as useful to others as what did.",
+}
+
+
+def _field_detail(name: str) -> dict:
+    field = Stage._meta.get_field(name)
+    return {"name": name, "label": str(field.verbose_name).capitalize(), "help_text": STAGE_HELP.get(name, ""),
+            "max_length": field.max_length}
+
+
 def _choices(enum) -> list[dict]:
     return [{"value": value, "label": label} for value, label in enum.choices]
 
@@ -109,7 +129,8 @@ class TaxonomyView(APIView):
             "terms": _choices(choices.Term),
             "statuses": _choices(choices.Status),
             "stages": [
-                {"value": kind.value, "label": kind.label, "fields": list(STAGE_FIELDS[kind])}
+                {"value": kind.value, "label": kind.label, "fields": list(STAGE_FIELDS[kind]),
+                 "field_details": [_field_detail(name) for name in STAGE_FIELDS[kind]]}
                 for kind in choices.STAGE_ORDER
             ],
             "measure_kinds": _choices(choices.MeasureKind),

@@ -1,4 +1,4 @@
-"""/alliances/{id}/synthesis/: pooled effects across the alliance's projects."""
+"""/alliances/{id}/synthesis/ (pooled effects across projects) and /pipeline/ (projects by status)."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -6,7 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research.models import Alliance, Theme
-from research.models.choices import MeasureKind
+from research.models.choices import MeasureKind, Status
+from research.selectors.charts import pipeline_counts
 from research.selectors.synthesis import alliance_synthesis
 
 
@@ -30,3 +31,17 @@ class SynthesisView(APIView):
         return Response(alliance_synthesis(user=request.user, alliance=alliance,
                                            measure_kind=query.validated_data.get("measure_kind"),
                                            theme=theme.slug if theme else None))
+
+
+class PipelineView(APIView):
+    """How many of the alliance's projects (that you may see) are at each status, overall and per term."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, alliance_id):
+        alliance = get_object_or_404(Alliance, pk=alliance_id)
+        by_term = pipeline_counts(request.user, alliance)
+        totals: dict[str, int] = {status: 0 for status in Status.values}
+        for row in by_term:
+            totals[row["status"]] += row["count"]
+        return Response({"alliance": {"id": alliance.id, "name": alliance.name}, "statuses": totals,
+                         "by_term": by_term})

@@ -52,6 +52,7 @@ urlpatterns = [
     path("follows/<int:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
     path("feed/", follows.FeedView.as_view(), name="feed"),
     path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
+    path("alliances/<int:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.
     re_path(r"^.*$", auth.api_not_found),

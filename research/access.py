@@ -144,14 +144,16 @@ def can_manage_members(user, project: Project) -> bool:
     return is_staff(user) or is_project_lead(user, project) or is_alliance_lead(user, project.alliance_id)
 
 
-def join_refusal(user, project: Project) -> str | None:
-    """Why this user may not ask to join, or None if they may."""
+def join_refusal(user, project: Project) -> tuple[str, str] | None:
+    """(code, why) this user may not ask to join, or None if they may."""
     if not is_alliance_member(user, project.alliance_id):
-        return "Only teachers in this project's alliance can join it."
+        return "cannot_join", "Only teachers in this project's alliance can join it."
     if is_project_member(user, project):
-        return "You are already a member of this project."
+        return "cannot_join", "You are already a member of this project."
     if project.status not in JOINABLE_STATUSES:
-        return "Projects can be joined only while proposed or at the theory stage."
+        return "cannot_join", "Projects can be joined only while proposed or at the theory stage."
+    if project.join_requests.filter(user=user, status="pending").exists():
+        return "already_requested", "You have already asked to join this project; the project lead will answer."
     return None
 
 

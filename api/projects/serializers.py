@@ -95,16 +95,30 @@ class ProjectDetailOut(serializers.ModelSerializer):
     subject_label = serializers.CharField(source="get_subject_display")
     phase_label = serializers.CharField(source="get_phase_display")
     status_label = serializers.CharField(source="get_status_display")
+    measure_details = serializers.SerializerMethodField()
     members = MemberOut(source="memberships", many=True)
     permissions = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
+    my_join_request = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
         fields = ["id", "alliance", "title", "research_question", "subject", "subject_label", "phase",
                   "phase_label", "themes", "academic_year", "term", "status", "status_label", "lead", "schools",
-                  "measures", "created_at", "updated_at", "rationale", "success_criteria", "members",
-                  "permissions", "next_step"]
+                  "measures", "measure_details", "created_at", "updated_at", "rationale", "success_criteria",
+                  "members", "permissions", "next_step", "my_join_request"]
+
+    def get_measure_details(self, project) -> list[dict]:
+        return [{"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "scale_min": m.scale_min,
+                 "scale_max": m.scale_max, "higher_is_better": m.higher_is_better} for m in project.measures.all()]
+
+    def get_my_join_request(self, project) -> dict | None:
+        """The signed-in user's latest request to join, so the page can say it is pending."""
+        user = self._user()
+        if not access.is_authenticated(user) or access.is_project_member(user, project):
+            return None
+        latest = project.join_requests.filter(user=user).order_by("-created_at", "-id").first()
+        return {"id": latest.id, "status": latest.status} if latest else None
 
     @extend_schema_field(AllianceRefOut)
     def get_alliance(self, project) -> dict:

@@ -47,9 +47,10 @@ def evidence_create(*, actor, project: Project, stage_kind: str, kind: str, titl
         raise Forbidden("Only members of the project group can add evidence.")
     given = [name for name, value in (("file", file), ("link", link), ("text", text)) if value]
     if len(given) != 1:
+        # Shown beside what the user filled in (or the file, if they filled in nothing).
         raise InvalidInput(
-            "Give exactly one of a file, a link or a text.",
-            code="evidence_content", fields={"file": ["Give exactly one of file, link or text."]},
+            "Give exactly one of a file, a link or a text.", code="evidence_content",
+            fields={name: ["Give exactly one of a file, a link or a text."] for name in (given or ["file"])},
         )
     if not stage_is_reached(project, stage_kind):
         raise Conflict(f"The project has not reached the {stage_kind} stage yet: attach evidence to a stage it has "

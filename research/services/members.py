@@ -12,7 +12,8 @@ from ..models.choices import JoinRequestStatus
 def join_request_create(*, actor, project: Project, message: str = "") -> JoinRequest:
     refusal = access.join_refusal(actor, project)
     if refusal:
-        raise Conflict(refusal, code="cannot_join")
+        code, why = refusal
+        raise Conflict(why, code=code)
     membership = Membership.objects.get(user=actor, alliance_id=project.alliance_id)
     try:
         with transaction.atomic():

@@ -236,3 +236,23 @@ def test_join_request_approved_makes_a_member(world, api):
     assert JoinRequest.objects.get(pk=join.pk).status == "approved"
     member = world.projects["theory"].memberships.get(user=world.user("teacher"))
     assert member.school == world.user("teacher").memberships.get().school
+
+
+def test_a_pending_request_shows_on_the_project_and_stops_another(world, api):
+    # given the teacher's pending request
+    project = world.projects["theory"]
+    join = join_request_create(actor=world.user("teacher"), project=project)
+    # when they open the project
+    detail = api(world.user("teacher")).get(f"/api/v1/projects/{project.id}/").json()
+    # then the page knows it is pending and offers no second request
+    assert detail["my_join_request"] == {"id": join.id, "status": "pending"}
+    assert detail["permissions"]["join"] is False
+
+
+def test_pipeline_counts_what_the_user_may_see(world, api):
+    # a teacher of alliance A sees every status once; someone from another alliance only the published one
+    url = f"/api/v1/alliances/{world.alliance.id}/pipeline/"
+    mine = api(world.user("teacher")).get(url).json()["statuses"]
+    theirs = api(world.user("other")).get(url).json()["statuses"]
+    assert all(mine[status] == 1 for status in mine)
+    assert theirs["published"] == 1 and sum(theirs.values()) == 1
