@@ -47,7 +47,8 @@ def generate_scale(spec: ScaleSpec, prefix: str = "scale", progress=None) -> dic
     say = progress or (lambda message: None)
     alliances = _bulk(Alliance, [Alliance(name=f"{prefix.title()} alliance {i}", slug=f"{prefix}-{i}")
                                  for i in range(spec.alliances)])
-    schools = _bulk(School, [School(name=f"{prefix.title()} school {i}", urn=f"{700000 + i:06d}",
+    first_urn = 100000 + School.objects.count()  # several runs can share a database (demo URNs start at 9)
+    schools = _bulk(School, [School(name=f"{prefix.title()} school {i}", urn=f"{first_urn + i:06d}",
                                     phase=SchoolPhase.PRIMARY if i % 3 else SchoolPhase.SECONDARY)
                              for i in range(spec.schools)])
     school_alliance = [alliances[i % len(alliances)] for i in range(len(schools))]
