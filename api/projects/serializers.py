@@ -40,6 +40,10 @@ class AllianceRefOut(serializers.Serializer):
     slug = serializers.CharField()
 
 
+SUBJECT_LABELS, PHASE_LABELS, STATUS_LABELS = (dict(c.choices) for c in (Subject, Phase, Status))
+DATETIME = serializers.DateTimeField()
+
+
 class ProjectListOut(serializers.Serializer):
     """A project in a list, from a row of research.selectors.projects.project_list_rows.
 
@@ -67,16 +71,16 @@ class ProjectListOut(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def to_representation(self, row: dict) -> dict:
-        when = serializers.DateTimeField()
+        when = DATETIME
         lead_name = f"{row['lead__first_name']} {row['lead__last_name']}".strip() or row["lead__username"]
         return {
             "id": row["id"],
             "alliance": {"id": row["alliance_id"], "name": row["alliance__name"], "slug": row["alliance__slug"]},
             "title": row["title"], "research_question": row["research_question"],
-            "subject": row["subject"], "subject_label": Subject(row["subject"]).label,
-            "phase": row["phase"], "phase_label": Phase(row["phase"]).label, "themes": row["themes"],
+            "subject": row["subject"], "subject_label": SUBJECT_LABELS[row["subject"]],
+            "phase": row["phase"], "phase_label": PHASE_LABELS[row["phase"]], "themes": row["themes"],
             "academic_year": row["academic_year"], "term": row["term"],
-            "status": row["status"], "status_label": Status(row["status"]).label,
+            "status": row["status"], "status_label": STATUS_LABELS[row["status"]],
             "lead": {"id": row["lead_id"], "name": lead_name}, "schools": row["schools"],
             "measures": row["measures"],
             "created_at": when.to_representation(row["created_at"]),
