@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import models
+from .services.summaries import alliance_min_cell_size_update
 
 
 class MembershipInline(admin.TabularInline):
@@ -21,6 +22,16 @@ class AllianceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [AllianceSchoolInline, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # The disclosure threshold goes through its service, which recomputes the stored effects.
+        new_min_cell = obj.min_cell_size
+        if change and "min_cell_size" in form.changed_data:
+            obj.min_cell_size = form.initial["min_cell_size"]
+            super().save_model(request, obj, form, change)
+            alliance_min_cell_size_update(actor=request.user, alliance=obj, min_cell_size=new_min_cell)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(models.School)

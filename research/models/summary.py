@@ -17,6 +17,9 @@ class EffectSummary(models.Model):
     # Usable in pooling: between-group, computed, and every cell behind it passes disclosure.
     usable = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
+    # The alliance's minimum cell size this was computed under: a summary computed under a smaller
+    # minimum must never be pooled after the alliance raises it.
+    min_cell_size = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -29,11 +29,13 @@ def alliance_synthesis(*, user, alliance: Alliance, measure_kind: str | None = N
     if theme:
         summaries = summaries.filter(project__themes__slug=theme)
     rows = summaries.values_list("project_id", "project__title", "measure_kind", "usable", "g", "variance", "n",
-                                 "reason")
+                                 "reason", "min_cell_size")
     best: dict[tuple[str, int], ProjectEffect] = {}
     excluded: dict[str, list[dict]] = defaultdict(list)
-    for project_id, title, kind, usable, g, variance, n, reason in rows:
+    for project_id, title, kind, usable, g, variance, n, reason, computed_under in rows:
         key = (kind, project_id)
+        if computed_under != alliance.min_cell_size:
+            usable, reason = False, "Being recomputed for the alliance's new minimum cell size."
         if not usable:
             excluded[kind].append({"project_id": project_id, "label": title, "reason": reason})
             continue

@@ -30,6 +30,9 @@ def plan_content(project: Project) -> dict:
 
 @transaction.atomic
 def plan_snapshot_create(*, project: Project, actor, reason: str) -> PlanSnapshot:
+    # Numbering revisions and reading the plan under the project's lock: two edits at once get
+    # consecutive revisions, each holding what was committed, never a clash.
+    project = Project.objects.select_for_update().get(pk=project.pk)
     last = PlanSnapshot.objects.filter(project=project).aggregate(last=Max("revision"))["last"] or 0
     return PlanSnapshot.objects.create(
         project=project,

@@ -41,6 +41,12 @@ def stage_update(*, actor, project: Project, kind: str, session_date: date | Non
             fields={name: [f"This field belongs to another stage, not the {kind} stage."] for name in foreign},
         )
     stage = Stage.objects.select_for_update().get(project=project, kind=kind)
+    # Then the project (stage before project, the order imports use): an edit racing the
+    # theory -> progress freeze either lands before it, in the frozen plan, or after it, as a revision.
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not (access.can_write_stage(actor, project) and stage_is_reached(project, kind)):
+        raise Conflict("The project has changed status while you were writing: reload the page.",
+                       code="stale_status")
     plan_changed = any(getattr(stage, name) != value for name, value in writing.items() if name in STAGE_PLAN_FIELDS)
     for name, value in writing.items():
         setattr(stage, name, value)

@@ -1,8 +1,11 @@
 """Keeping each project's stored headline effects in step with its outcome rows."""
 from django.db import transaction
+from django.utils import timezone
 
+from .. import access
 from ..analysis import non_member_view, project_results, synthesis_effect
-from ..models import EffectSummary, Project
+from ..errors import Forbidden, InvalidInput
+from ..models import Alliance, EffectSummary, Project
 from ..selectors.results import measure_infos, outcome_frame
 
 
@@ -32,7 +35,24 @@ def effect_summaries_refresh(*, project: Project) -> list[EffectSummary]:
                 "n": (effect.n or 0) if effect else 0,
                 "usable": effect is not None,
                 "reason": "" if effect else _reason(measure_result),
+                "min_cell_size": project.alliance.min_cell_size,
             },
         )
         summaries.append(summary)
     return summaries
+
+
+def alliance_min_cell_size_update(*, actor, alliance: Alliance, min_cell_size: int) -> Alliance:
+    """Change the disclosure threshold and recompute every stored effect under it."""
+    if not access.is_staff(actor):
+        raise Forbidden("Only site staff can change an alliance's minimum cell size.")
+    if min_cell_size < 1:
+        raise InvalidInput("The minimum cell size must be at least 1.",
+                           fields={"min_cell_size": ["Must be at least 1."]})
+    with transaction.atomic():
+        Alliance.objects.filter(pk=alliance.pk).update(min_cell_size=min_cell_size)
+        alliance.refresh_from_db()
+        Project.objects.filter(alliance=alliance).update(updated_at=timezone.now())  # new ETags
+        for project in Project.objects.filter(alliance=alliance).select_related("alliance"):
+            effect_summaries_refresh(project=project)
+    return alliance

@@ -24,10 +24,6 @@ NON_MEMBERS_PUBLISHED = ("anonymous", "other")  # see published projects only
 MEMBERS = ("member", "project_lead")
 CHARTS = ("trajectory", "distribution", "effects", "gap")
 
-# Found while writing these tests; see the report. Remove the mark once chart_body is fixed.
-JSON_BUG = pytest.mark.xfail(strict=True, reason="BUG: api/charts.py chart_body reads spec.notes, which ChartSpec "
-                                                 "no longer has (removed in a0505a4): every .json chart answers 500")
-
 
 @dataclass
 class Pupil:

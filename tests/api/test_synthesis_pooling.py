@@ -163,9 +163,6 @@ def test_no_data_means_no_groups(world, api):
     assert body["groups"] == [] and body["alliance"] == {"id": world.alliance.pk, "name": world.alliance.name}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: raising Alliance.min_cell_size does not refresh EffectSummary "
-                                       "(research/services/summaries.py runs only after upload/delete/measures), so "
-                                       "synthesis still pools projects whose cells now fall below the minimum")
 def test_raising_the_minimum_cell_size_excludes_projects_now_too_small(world, api, pooled_projects):
     # given the three pooled projects, each with 8 pupils per group
     client = api(world.user("teacher"))
@@ -178,3 +175,44 @@ def test_raising_the_minimum_cell_size_excludes_projects_now_too_small(world, ap
     attainment = group(client.get(synthesis_url(world)).json())
     assert attainment["k"] == 0
     assert {e["project_id"] for e in attainment["excluded"]} == {p.pk for p, _ in pooled_projects.values()}
+
+
+def test_the_minimum_cell_size_service_recomputes_and_lowering_it_pools_again(world, api, pooled_projects):
+    # given the three pooled projects (8 pupils per group), raised to a minimum of 10 through the service
+    from research.services.summaries import alliance_min_cell_size_update
+
+    client = api(world.user("teacher"))
+    alliance_min_cell_size_update(actor=world.user("staff"), alliance=world.alliance, min_cell_size=10)
+    # then every stored effect was recomputed under 10: none usable, none pooled
+    assert group(client.get(synthesis_url(world)).json())["k"] == 0
+    # when it is lowered again to 6, they pool again
+    alliance_min_cell_size_update(actor=world.user("staff"), alliance=world.alliance, min_cell_size=6)
+    assert group(client.get(synthesis_url(world)).json())["k"] == 3
+
+
+def test_only_staff_change_the_minimum_cell_size(world, pooled_projects):
+    from research.errors import Forbidden
+    from research.services.summaries import alliance_min_cell_size_update
+
+    with pytest.raises(Forbidden):
+        alliance_min_cell_size_update(actor=world.user("alliance_lead"), alliance=world.alliance, min_cell_size=3)
+    assert Alliance.objects.get(pk=world.alliance.pk).min_cell_size == 6
+
+
+def test_the_admin_form_goes_through_the_service(world, client, pooled_projects):
+    # given staff signed in to the admin
+    staff = world.user("staff")
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    alliance = world.alliance
+    form = {"name": alliance.name, "slug": alliance.slug, "min_schools_per_project": 2, "min_cell_size": 10,
+            "allianceschool_set-TOTAL_FORMS": 0, "allianceschool_set-INITIAL_FORMS": 0,
+            "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}
+    # when they raise the minimum in the admin form
+    response = client.post(f"/admin/research/alliance/{alliance.pk}/change/", form)
+    # then it is saved and every stored effect records the new minimum
+    assert response.status_code == 302, response.content[:500]
+    from research.models import EffectSummary
+
+    assert set(EffectSummary.objects.filter(project__alliance=alliance).values_list("min_cell_size", flat=True)) == {10}

@@ -319,11 +319,6 @@ def plan_state(project):
     return project, theory, snapshots
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: research/services/plans.py:32 plan_snapshot_create numbers a revision as Max(revision)+1 without a "
-    "lock that project_update and stage_update share; editing the question (PATCH project) and the agreed "
-    "question (PATCH stages/theory) at once after the freeze gives IntegrityError on unique_plan_revision "
-    "or a deadlock (500)"))
 def test_simultaneous_plan_edits_after_the_freeze_record_two_revisions(world, monkeypatch):
     lead, member = world.user("project_lead"), world.user("member")
     rendezvous = Rendezvous(monkeypatch, [(plans, "plan_content")])
@@ -349,11 +344,6 @@ def test_simultaneous_plan_edits_after_the_freeze_record_two_revisions(world, mo
             project.research_question, theory.agreed_question)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: research/services/stages.py:43-55 stage_update locks only the stage row and reads plan_is_frozen "
-    "before the concurrent freeze (research/lifecycle.py freeze_plan, under the project lock) commits, while "
-    "the freeze reads the stage before the edit commits: an agreed question edited at the moment of the "
-    "freeze is in neither the frozen plan nor a revision (the pre-registration silently misses it)"))
 def test_an_edit_at_the_moment_of_the_freeze_is_in_the_pre_registration(world, monkeypatch):
     lead, member = world.user("project_lead"), world.user("member")
     rendezvous = Rendezvous(monkeypatch, [(plans, "plan_content"), (stages, "plan_is_frozen")])
