@@ -166,6 +166,37 @@ def mark_public(measure_result: dict, min_cell: int) -> None:
         cell["public"] = cell["cell"] not in suppressed
 
 
+def _hiding_pupils(cells: list[dict], suppressed: set[str]) -> set[str]:
+    """Suppressed cells that hide real pupils, and cells derived from them. An empty cell (n=0,
+    e.g. no baseline was taken) is suppressed too, but there is nothing in it to protect."""
+    by_id = {cell["cell"]: cell for cell in cells}
+    hiding = {cid for cid in suppressed if "n" in by_id.get(cid, {}) and _n(by_id[cid]) > 0}
+    changed = True
+    while changed:
+        changed = False
+        for cid in suppressed - hiding:
+            if hiding.intersection(by_id.get(cid, {}).get("depends_on") or ()):
+                hiding.add(cid)
+                changed = True
+    return hiding
+
+
+def _withhold_criteria(strength: dict | None, cells: list[dict], hiding: set[str]) -> None:
+    """A criterion resting on hidden pupils shows neither its reason nor whether it was met
+    (met/not met says something about them). The padlocks then count only the criteria shown:
+    a lower bound, never an overstatement, with how many were withheld."""
+    if not isinstance(strength, dict):
+        return
+    criteria = strength.get("criteria") or []
+    for criterion in criteria:
+        if criterion.get("cell") in hiding:
+            criterion["met"] = MARKER
+    withheld = sum(1 for c in criteria if c.get("met") == MARKER)
+    if withheld:
+        strength["padlocks"] = sum(1 for c in criteria if c.get("met") is True)
+        strength["padlocks_withheld"] = withheld
+
+
 def non_member_view(results: dict) -> dict:
     """The results as anyone outside the project may see them (project_results output in)."""
     min_cell = int(results.get("min_cell", DEFAULT_MIN_CELL))
@@ -173,11 +204,15 @@ def non_member_view(results: dict) -> dict:
     view = {key: value if key == "measures" else _copy_tree(value) for key, value in results.items()}
     measures = []
     for measure_result in results.get("measures", []):
-        suppressed = suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell)
+        cells = collect_cells(measure_result)
+        suppressed = suppression_plan(cells, measure_result.get("partitions", ()), min_cell)
         public = _apply(measure_result, suppressed)
-        if "equivalence" in suppressed and isinstance(public.get("effects"), dict):
-            # The headline choice explains itself by the baseline balance, which is withheld.
+        hiding = _hiding_pupils(cells, suppressed)
+        if "equivalence" in hiding and isinstance(public.get("effects"), dict):
+            # The headline choice (final scores or gains) follows from the baseline balance, which is withheld.
             public["effects"]["headline_reason"] = MARKER
+            public["effects"]["headline"] = MARKER
+        _withhold_criteria(public.get("evidence_strength"), cells, hiding)
         measures.append(public)
     view["measures"] = measures
     view["view"] = "non-member"

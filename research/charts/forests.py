@@ -99,8 +99,12 @@ def _effect_row(measure_result: Mapping, min_cell: int) -> tuple[dict, ForestRow
     measure = measure_result.get("measure") or {}
     effects = measure_result.get("effects") or {}
     headline, design = effects.get("headline"), effects.get("design")
-    cell = effects.get(headline) if isinstance(headline, str) else None
-    cell = cell if isinstance(cell, Mapping) else {}
+    if headline == "c":
+        # Which comparison is the headline is itself withheld: the effect rests on hidden cells.
+        cell = {key: "c" for key in ("g", "ci_low", "ci_high", "n", "n_intervention", "n_comparison", "months")}
+    else:
+        cell = effects.get(headline) if isinstance(headline, str) else None
+        cell = cell if isinstance(cell, Mapping) else {}
     name = measure.get("name") or f"Measure {measure.get('id')}"
     weaker = headline == "within_group"
     g, low, high = (number(cell.get(key)) for key in ("g", "ci_low", "ci_high"))

@@ -164,11 +164,28 @@ def test_effects_and_strength_reasons_from_small_group_are_suppressed():
     assert public["effects"]["gain"]["g"] == MARKER
     assert public["baseline_equivalence"]["difference_sd"] == MARKER
     assert cell(public["attrition"], "attrition:comparison")["n_final"] == MARKER
-    # And checklist reasons with numbers are withheld but met/not met stays
+    # And checklist criteria resting on the small group show neither reason nor met/not met
     sample = cell(public["evidence_strength"]["criteria"], "strength:sample_size")
-    assert sample["reason"] == MARKER and sample["met"] is False
+    assert sample["reason"] == MARKER and sample["met"] == MARKER
     # And the intervention group's own figures remain visible
     assert cell(public["descriptives"], "desc:dissemination:intervention")["n"] == 30
+
+
+def test_padlocks_count_only_what_a_non_member_can_see_and_the_headline_choice_is_hidden():
+    # Given a comparison group of 4 (member view: some criteria met, some not)
+    member = small_subgroup_results()["measures"][0]
+    public = non_member_view(small_subgroup_results())["measures"][0]
+    criteria = public["evidence_strength"]["criteria"]
+    hidden = [c for c in criteria if c["met"] == MARKER]
+    shown_met = [c for c in criteria if c["met"] is True]
+    # Then the padlocks count only the criteria shown, never more than the member sees, and say how many are hidden
+    assert hidden, "some criteria rest on the small group"
+    assert public["evidence_strength"]["padlocks"] == len(shown_met)
+    assert public["evidence_strength"]["padlocks"] <= member["evidence_strength"]["padlocks"]
+    assert public["evidence_strength"]["padlocks_withheld"] == len(hidden)
+    # And which comparison is the headline (it follows from the hidden baseline balance) is withheld
+    assert public["effects"]["headline"] == MARKER and public["effects"]["headline_reason"] == MARKER
+    assert member["effects"]["headline"] in ("final", "gain")
 
 
 def test_member_view_marks_what_the_public_will_not_see():
