@@ -102,6 +102,44 @@ def test_queue_is_for_alliance_leads_only(demo, visitor):
     # when they open the queue
     page = teacher.visit("/alliance/", "queue")
     # then they are told it is not for them, and no proposal is shown
-    expect(page.locator("#alliance-queue")).to_contain_text("This page is for alliance leads")
-    expect(page.locator("#alliance-queue")).not_to_contain_text("Retrieval quizzes")
+    expect(page.locator("#not-lead")).to_contain_text("This page is for alliance leads")
+    expect(page.locator("main")).not_to_contain_text("Retrieval quizzes")
     expect(page.locator("#nav-alliance")).to_be_hidden()
+
+
+def test_lead_sees_the_pooled_synthesis_pipeline_and_collaboration_charts(demo, visitor):
+    # given the alliance lead, whose alliance has two attainment projects with between-group results
+    lead = visitor("alliance.lead")
+    lead.sign_in("alliance.lead")
+    # when they open the queue
+    page = lead.visit("/alliance/", "synthesis")
+    # then the pooled effect is tabled with its spread between projects and which projects count
+    pooled = page.get_by_role("table", name="Effect pooled across projects (random effects)")
+    attainment = pooled.get_by_role("row").filter(has_text="Attainment")
+    expect(attainment).to_contain_text("The maths learning environment")
+    expect(attainment).to_contain_text("Verbal or visual feedback")
+    expect(attainment).to_contain_text("τ² =")
+    expect(attainment).to_contain_text("not pooled: Effective feedback for writing (No comparison group")
+    # and the counts come from the pipeline endpoint
+    counts = page.get_by_role("table", name="Projects at each status")
+    expect(counts.get_by_role("row", name=re.compile(r"^Published 1$"))).to_be_visible()
+    # and the forest, pipeline and collaboration charts are drawn, each with its data
+    for name in ("forest", "pipeline", "collaboration"):
+        image = page.locator(f"img[src$='/charts/{name}.svg']")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        csv = page.request.get(image.get_attribute("src").replace(".svg", ".csv"))
+        assert csv.status == 200
+    lead.screenshot("charts")
+
+
+def test_alliance_charts_carry_their_alt_text(demo, visitor):
+    # given the alliance lead on the queue
+    lead = visitor("alliance.lead")
+    lead.sign_in("alliance.lead")
+    page = lead.visit("/alliance/", "queue")
+    # then each chart's alt text is the description the API gives for it
+    for name in ("forest", "pipeline", "collaboration"):
+        image = page.locator(f"img[src$='/charts/{name}.svg']")
+        described = page.request.get(image.get_attribute("src").replace(".svg", ".json"))
+        assert described.status == 200, f"{name}.json answered {described.status}"
+        expect(image).to_have_attribute("alt", described.json()["alt_text"])

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from research.models import Project
+from research.models import Project, Publication
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +12,11 @@ def test_pages_fit_a_phone_screen(demo, visitor):
     phone = visitor("alliance.lead", viewport={"width": 360, "height": 740})
     phone.sign_in("alliance.lead")
     project = Project.objects.get(title="Verbal or visual feedback")
+    finding = Publication.objects.get()
     for path, heading in [("/", "Your research"), ("/projects/new/", "Propose a research question"),
-                          (f"/projects/{project.id}/", project.title), ("/alliance/", "Alliance queue")]:
+                          (f"/projects/{project.id}/", project.title), ("/alliance/", "Alliance queue"),
+                          ("/findings/", "Findings library"), (f"/findings/{finding.slug}/", finding.title),
+                          (f"/findings/{finding.slug}/report", finding.title)]:
         # when they open each page
         page = phone.visit(path, f"phone-{path.strip('/').replace('/', '-') or 'dashboard'}")
         # then it has loaded, and nothing is wider than the screen (no sideways scrolling)

@@ -240,7 +240,7 @@ def test_member_adds_a_note_and_an_empty_one_is_refused_beside_the_note(demo, vi
     # when they send it empty
     form.get_by_role("button", name="Add evidence").click()
     # then the error is beside the note they can see, not the hidden file field
-    expect(form.locator("#evidence-text-error")).to_contain_text("exactly one of file, link or text")
+    expect(form.locator("#evidence-text-error")).to_contain_text("exactly one of a file, a link or a text")
     expect(form.locator("#evidence-file-error")).to_have_count(0)
     member.screenshot("empty-note")
 

@@ -18,6 +18,9 @@ PAGES = [  # path, page module, needs sign-in
     ("/projects/new/", "propose.js", True),
     ("/projects/7/", "project.js", False),
     ("/alliance/", "alliance.js", True),
+    ("/findings/", "findings.js", False),
+    ("/findings/some-finding-3/", "finding.js", False),
+    ("/findings/some-finding-3/report", "finding.js", False),
 ]
 
 
@@ -89,6 +92,46 @@ def test_project_page_carries_its_id_for_the_module(client, db):
     assert main["data-project-id"] == "42"
     sections = {attrs.get("id"): attrs for tag, attrs in parse(html).tags if tag == "section"}
     assert "hidden" in sections["outcome-data"] and "hidden" in sections["results"]
+
+
+@pytest.mark.parametrize("path", ["/findings/", "/findings/some-finding-3/", "/findings/some-finding-3/report"])
+def test_findings_library_finding_and_report_are_open_to_anonymous_visitors(client, db, path):
+    # given nobody signed in; when they open the library, a finding or its printable report
+    response = client.get(path)
+    # then the shell answers with no inline script, and every page's header links to the library
+    assert response.status_code == 200
+    tags = parse(response.content.decode())
+    assert [attrs for tag, attrs in tags.tags if tag == "script"] == [
+        {"type": "module", "src": f"/static/frontend/js/{'findings' if path == '/findings/' else 'finding'}.js"}]
+    assert all(body.strip() == "" for body in tags.script_bodies)
+    assert ("a", {"href": "/findings/"}) in tags.tags
+
+
+def test_finding_shells_carry_the_slug_and_the_report_its_print_button_and_downloads(client, db):
+    # given/when a finding's page and its report are opened
+    page = client.get("/findings/shared-reading-12/").content.decode()
+    report = client.get("/findings/shared-reading-12/report").content.decode()
+    # then <main> carries the slug; the page links to the report; the report has a print button and
+    # absolute download links for the results (printed with their address)
+    for html in (page, report):
+        main = next(attrs for tag, attrs in parse(html).tags if tag == "main")
+        assert main["data-slug"] == "shared-reading-12"
+    assert ("a", {"class": "button secondary", "href": "/findings/shared-reading-12/report"}) in parse(page).tags
+    tags = parse(report).tags
+    assert ("button", {"type": "button", "class": "button", "id": "print-button"}) in tags
+    downloads = [attrs["href"] for tag, attrs in tags if tag == "a" and attrs.get("class") == "print-url"]
+    assert downloads == ["http://testserver/api/v1/findings/shared-reading-12/results.csv",
+                         "http://testserver/api/v1/findings/shared-reading-12/results.json"]
+
+
+def test_stylesheet_has_a_print_section_for_a4():
+    # given the one stylesheet
+    css = (CSS / "site.css").read_text()
+    # then it sets A4 pages and, when printing, hides the header, navigation and buttons
+    assert re.search(r"@page\s*{[^}]*size:\s*A4", css)
+    print_rules = css[css.index("@media print"):]
+    hidden = re.search(r"([^{}]+){\s*display:\s*none", print_rules).group(1)
+    assert {".site-header", "nav", "button", ".button"} <= {part.strip() for part in hidden.split(",")}
 
 
 def test_unknown_page_answers_404_in_the_same_style(client, db):

@@ -1,75 +1,62 @@
-// The alliance lead's queue: proposals to accept or decline, projects in dissemination with what
-// each still needs before publishing, and the pipeline (how many projects are at each status).
+// The alliance lead's page: proposals, projects to publish, the pooled synthesis, pipeline and collaboration.
 import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, muted, projectLink, replace } from "./dom.js";
+import { $, announce, el, list, muted, num, projectLink, replace, table } from "./dom.js";
 import { startPage } from "./layout.js";
+import { chart, effectText } from "./results.js";
 import { actionLabel, transitionButton } from "./transitions.js";
 
-const conditions = (unmet) => el("ul", { class: "conditions" }, unmet.map((text) => el("li", {}, text)));
+// Each button names its project: a screen reader may list the buttons alone.
+const card = (project, actions, options, ...content) => el("li.card",
+  el("h4.card-title", projectLink(project)), content, el("div.actions", actions.map((action) =>
+    transitionButton(project, action, { ...options, label: `${actionLabel(action, project.status)}: ${project.title}` }))));
 
-function card(project, actions, options, ...content) {
-  return el("li", { class: "card" },
-    el("h4", { class: "card-title" }, projectLink(project)), ...content,
-    el("div", { class: "actions" }, actions.map((action) =>
-      // Named with the title: a screen reader's list of buttons must say which project each is for.
-      transitionButton(project, action, { ...options, label: `${actionLabel(action, project.status)}: ${project.title}` }))));
-}
+const queue = (id, heading, projects, empty, toCard) => el("section.queue", { "aria-labelledby": id },
+  el("h3", { id }, `${heading} (${projects.length})`), projects.length ? el("ul.plain.cards", projects.map(toCard)) : muted(empty));
 
-function queue(id, heading, projects, empty, toCard) {
-  return el("section", { class: "queue", "aria-labelledby": `${id}-h` },
-    el("h3", { id: `${id}-h` }, `${heading} (${projects.length})`),
-    projects.length ? el("ul", { class: "plain cards" }, projects.map(toCard)) : muted(empty));
-}
+const pooled = ({ groups }) => (groups.length ? table("Effect pooled across projects (random effects)",
+  ["Kind of measure", "Projects", "Pooled g (95% CI)", "Between projects", "Which projects"], groups.map((g) => [
+    g.measure_kind_label, `${g.k}`, effectText(g), g.reason || `τ² = ${num(g.tau2, 3)}, I² = ${num(g.i2_percent, 0)}%`,
+    [...g.projects.map((p) => `${p.label} (g = ${num(p.g, 2)}, ${p.n} pupils)`), ...g.excluded.map((p) => `not pooled: ${p.label} (${p.reason})`)].join("; "),
+  ])) : muted("No project has results to pool yet."));
 
-async function pipeline(alliance, statuses) {
-  // One count per status (page_size=1): exact however many projects there are.
-  const counts = await Promise.all(statuses.map((s) =>
-    api("projects/", { query: { alliance, status: s.value, page_size: 1 } }).then((page) => page.count)));
-  return el("table", { class: "pipeline" },
-    el("caption", {}, "Projects at each status"),
-    el("tr", {}, el("th", { scope: "col" }, "Status"), el("th", { scope: "col" }, "Projects")),
-    statuses.map((s, i) => el("tr", {}, el("th", { scope: "row" }, s.label), el("td", {}, String(counts[i])))));
-}
-
-async function renderAlliance(section, alliance, statuses) {
-  const [proposals, disseminating, counts] = await Promise.all([
-    listAll("projects/", { alliance: alliance.id, status: "proposed" }),
+async function renderAlliance(section, { id, name }, statuses) {
+  const [proposals, disseminating, pipeline, synthesis] = await Promise.all([
+    listAll("projects/", { alliance: id, status: "proposed" }),
     // The list has no next_step: each project's detail says what it still needs.
-    listAll("projects/", { alliance: alliance.id, status: "dissemination" })
-      .then((rows) => Promise.all(rows.map((row) => api(`projects/${row.id}/`)))),
-    pipeline(alliance.id, statuses),
+    listAll("projects/", { alliance: id, status: "dissemination" }).then((rows) => Promise.all(rows.map((row) => api(`projects/${row.id}/`)))),
+    api(`alliances/${id}/pipeline/`),
+    api(`alliances/${id}/synthesis/`),
   ]);
-  const errorBox = el("div", { class: "error-summary", role: "alert", tabindex: "-1", hidden: true });
-  const options = { errorBox, onDone: () => renderAlliance(section, alliance, statuses) };
-  const id = `alliance-${alliance.id}`;
-  replace(section,
-    el("h2", { id: `${id}-heading` }, alliance.name),
-    errorBox,
-    queue(`${id}-proposals`, "Proposals to decide", proposals, "No proposals are waiting.", (p) =>
-      card(p, ["accept", "decline"], options, el("p", {}, p.research_question),
-        muted(`${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
-    queue(`${id}-publish`, "In dissemination", disseminating, "No project is in dissemination.", (p) =>
+  const base = `/api/v1/alliances/${id}/charts`;
+  const errorBox = el("div.error-summary", { role: "alert", tabindex: "-1", hidden: true });
+  const options = { errorBox, onDone: () => renderAlliance(section, { id, name }, statuses) };
+  replace(section, el("h2", { id: `alliance-${id}-heading` }, name), errorBox,
+    queue(`proposals-${id}`, "Proposals to decide", proposals, "No proposals are waiting.", (p) => card(p, ["accept", "decline"], options,
+      el("p", p.research_question), muted(`${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
+    queue(`publish-${id}`, "In dissemination", disseminating, "No project is in dissemination.", (p) =>
       card(p, p.permissions.actions.filter((a) => a === "publish"), options, p.next_step?.unmet.length
-        ? [el("p", {}, "Still needed before publishing:"), conditions(p.next_step.unmet)]
-        : el("p", {}, "Ready to publish."))),
-    el("h3", {}, "Pipeline"), counts);
+        ? [el("p", "Still needed before publishing:"), list(p.next_step.unmet, { class: "conditions" })]
+        : el("p", "Ready to publish."))),
+    el("h3", "What the projects add up to"), pooled(synthesis), chart(base, "forest"),
+    el("h3", "Pipeline"), table("Projects at each status", ["Status", "Projects"], statuses.map((s) => [s.label, `${pipeline.statuses[s.value] ?? 0}`])),
+    chart(base, "pipeline"),
+    el("h3", "Collaboration"), chart(base, "collaboration"));
 }
 
 async function start() {
   const me = await startPage({ signedIn: true });
-  if (!me) return;
-  const led = me.memberships.filter((m) => m.role === "lead").map((m) => m.alliance);
-  if (!led.length) {
-    return replace($("#alliance-queue"), el("p", {}, "This page is for alliance leads."),
-      el("p", {}, el("a", { href: "/" }, "Go to your dashboard")));
+  const led = me?.memberships.filter((m) => m.role === "lead").map((m) => m.alliance);
+  if (!led?.length) {
+    $("#not-lead").hidden = !me;
+    return replace($("#alliance-queue"));
   }
   try {
     const { statuses } = await taxonomy();
-    const sections = led.map((a) => el("section", { class: "alliance", "aria-labelledby": `alliance-${a.id}-heading` }));
+    const sections = led.map((a) => el("section.alliance", { "aria-labelledby": `alliance-${a.id}-heading` }));
     replace($("#alliance-queue"), sections);
     await Promise.all(led.map((alliance, i) => renderAlliance(sections[i], alliance, statuses)));
   } catch (error) {
-    replace($("#alliance-queue"), el("p", { class: "error-text" }, error.detail));
+    replace($("#alliance-queue"), el("p.error-text", error.detail));
     announce(error.detail);
   }
 }

@@ -1,43 +1,39 @@
-// Dashboard: my projects, then each of my alliances' projects grouped by status.
-import { listAll, taxonomy } from "./api.js";
-import { $, announce, el, muted, projectLink, replace, statusTag } from "./dom.js";
+// Dashboard: my projects, news of what I follow, then my alliances' projects by status.
+import { api, listAll, taxonomy } from "./api.js";
+import { $, announce, el, formatDate, labelOf, muted, projectLink, replace, statusTag } from "./dom.js";
 import { startPage } from "./layout.js";
 
-function projectItem(project) {
-  return el("li", { class: "card" },
-    el("h3", { class: "card-title" }, projectLink(project)), " ", statusTag(project),
-    el("p", {}, project.research_question),
-    muted(`${project.subject_label} · ${project.phase_label} · ${project.academic_year} · led by ${project.lead.name}`));
+/** The items as a list; none: the template's message (`empty`) shows instead. */
+const list = (items, empty, item, attributes = { class: "plain cards" }) => ($(empty).hidden = items.length) && el("ul", attributes, items.map(item));
+
+const projectItem = (p) => el("li.card", el("h3.card-title", projectLink(p)), " ", statusTag(p),
+  el("p", p.research_question), muted(`${p.subject_label} · ${p.phase_label} · ${p.academic_year} · led by ${p.lead.name}`));
+
+function allianceSection({ alliance, role }, projects, statuses) {
+  const id = `alliance-${alliance.id}-heading`;
+  const groups = statuses.map((status) => [status, projects.filter((p) => p.status === status.value)]).filter(([, group]) => group.length);
+  return el("section", { "aria-labelledby": id }, el("h2", { id }, alliance.name),
+    role === "lead" && el("p", el("a", { href: "/alliance/" }, "Open the alliance queue")),
+    groups.length ? groups.map(([status, group]) => [el("h3", `${status.label} (${group.length})`),
+      el("ul.plain", group.map((p) => el("li", projectLink(p))))]) : muted("No projects in this alliance yet."));
 }
 
-const projectList = (projects, empty) =>
-  projects.length ? el("ul", { class: "plain cards" }, projects.map(projectItem)) : muted(empty);
-
-function allianceSection(membership, projects, statuses) {
-  const { alliance } = membership;
-  const headingId = `alliance-${alliance.id}-heading`;
-  const groups = statuses
-    .map((status) => ({ status, projects: projects.filter((p) => p.status === status.value) }))
-    .filter((group) => group.projects.length);
-  return el("section", { "aria-labelledby": headingId },
-    el("h2", { id: headingId }, alliance.name),
-    membership.role === "lead" && el("p", {}, el("a", { href: "/alliance/" }, "Open the alliance queue")),
-    groups.length ? groups.map((group) => el("div", { class: "group" },
-      el("h3", {}, `${group.status.label} (${group.projects.length})`),
-      el("ul", { class: "plain link-list" }, group.projects.map((project) => el("li", {}, projectLink(project))))))
-      : muted("No projects in this alliance yet."));
-}
+/** News of what I follow (newest first): a status change or a publication. */
+const news = (statuses) => (item) => el("li", muted(`${formatDate(item.at)}: `, "span"), item.finding
+  ? [el("a", { href: `/findings/${item.finding}/` }, item.project.title), " was published in the findings library."]
+  : [projectLink(item.project), `: ${labelOf(statuses, item.from_status)} → ${labelOf(statuses, item.to_status)}.`]);
 
 async function load() {
   const me = await startPage({ signedIn: true });
   if (!me) return;
   try {
-    const [mine, { statuses }] = await Promise.all([listAll("projects/", { member: me.id }), taxonomy()]);
-    replace($("#my-projects"), projectList(mine, "You are not in any project yet. Propose a question, or ask to join one below."));
+    const [mine, { statuses }, feed] = await Promise.all([listAll("projects/", { member: me.id }), taxonomy(), api("feed/")]);
+    replace($("#my-projects"), list(mine, "#no-projects", projectItem));
+    replace($("#feed"), list(feed.results, "#no-news", news(statuses), { class: "plain", id: "feed-list" }));
     const perAlliance = await Promise.all(me.memberships.map((m) => listAll("projects/", { alliance: m.alliance.id })));
     replace($("#alliance-projects"), me.memberships.map((m, i) => allianceSection(m, perAlliance[i], statuses)));
   } catch (error) {
-    replace($("#my-projects"), el("p", { class: "error-text" }, error.detail));
+    replace($("#my-projects"), el("p.error-text", error.detail));
     announce(error.detail);
   }
 }

@@ -1,53 +1,66 @@
-// Building page content safely: text always goes in as text (never parsed as HTML).
+// Building page content safely: text always goes in as text, never parsed as HTML.
 
-/** el("a", {href: "/x", class: "link"}, "text", child...): attributes, then children. */
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
+/** el("a.some-class", {href: "/x", onclick: f}, "text", node...): attributes (false/null left out; optional), children. */
+export function el(tag, attributes, ...children) {
+  if (attributes?.constructor !== Object) [attributes, children] = [{}, [attributes, ...children]];
+  const [name, ...classes] = tag.split(".");
+  const node = document.createElement(name);
+  if (classes.length) node.className = classes.join(" ");
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value == null) continue;
     if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else if (name === "class") node.className = value;
     else node.setAttribute(name, value === true ? "" : value);
   }
-  node.append(...children.flat().filter((child) => child != null && child !== false));
+  node.append(...children.flat(9).filter((child) => child != null && child !== false));
   return node;
 }
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 export function replace(node, ...children) {
-  node.replaceChildren(...children.flat().filter(Boolean));
+  node.replaceChildren(...children.flat(9).filter(Boolean));
   node.removeAttribute("aria-busy");
   return node;
 }
 
-/** Say something in the page's status line (an aria-live region, so screen readers hear it). */
+/** Say it in the aria-live status line (cleared first, so a repeat is heard again). */
 export function announce(message) {
-  const status = $("#status");
-  status.textContent = "";
-  // A fresh text node after clearing makes repeated identical messages heard again.
-  setTimeout(() => { status.textContent = message; }, 50);
+  $("#status").textContent = "";
+  setTimeout(() => { $("#status").textContent = message; }, 50);
 }
 
-export function formatDate(value) {
-  if (!value) return "";
-  const date = new Date(value.length === 10 ? `${value}T12:00:00` : value);
-  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
-}
+export const formatDate = (value) => value && new Date(value.length === 10 ? `${value}T12:00` : value)
+  .toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
 
-/** "agreed_question" -> "Agreed question". */
 export const humanise = (name) => name.charAt(0).toUpperCase() + name.slice(1).replaceAll("_", " ");
 
-/** <option>s for the choices, after an empty one labelled `blank` if given. */
-export const options = (choices, blank) => [
-  blank && el("option", { value: "" }, blank),
-  ...choices.map((choice) => el("option", { value: choice.value }, choice.label)),
-].filter(Boolean);
+/** To `digits` places, with a true minus; "c" (withheld) passes through. */
+export const num = (value, digits = 1) => (typeof value === "number" ? value.toFixed(digits).replace("-", "−") : value ?? "–");
 
-export const labelOf = (choices, value) => (choices.find((choice) => choice.value === value) || {}).label || value;
+/** <option>s for [{value, label}], after an empty one labelled `blank` if given. */
+export const options = (choices, blank) => [blank && el("option", { value: "" }, blank),
+  ...choices.map((choice) => el("option", { value: choice.value }, choice.label))].filter(Boolean);
+
+export const labelOf = (choices, value) => choices.find((choice) => choice.value === value)?.label || value;
+
+export const facts = (pairs, className = "facts") => el(`dl.${className}`,
+  pairs.filter((pair) => pair[1]).map(([term, value]) => [el("dt", term), el("dd", value)]));
+
+/** A table (scrolling sideways when narrow); each row's first cell is its header. */
+export const table = (caption, head, rows) => el("div.scroll", el("table", caption && el("caption", caption),
+  el("thead", el("tr", head.map((text) => el("th", { scope: "col" }, text)))),
+  el("tbody", rows.map(([first, ...rest]) => el("tr", el("th", { scope: "row" }, first), rest.map((cell) => el("td", cell)))))));
+
+/** Each [data-field="a.b"] under `root` gets that field's text (else its data-empty, or "Not written yet"). */
+export const fill = (data, root) => root.querySelectorAll("[data-field]").forEach((node) => {
+  node.textContent = node.dataset.field.split(".").reduce((value, key) => value?.[key], data) || node.dataset.empty || "Not written yet";
+});
+
+/** A <ul> with an <li> for each item. */
+export const list = (items, attributes = {}) => el("ul", attributes, items.map((item) => el("li", item)));
 
 export const projectLink = (project) => el("a", { href: `/projects/${project.id}/` }, project.title);
 
-export const muted = (text, tag = "p") => el(tag, { class: "muted" }, text);
+export const muted = (text, tag = "p") => el(`${tag}.muted`, text);
 
 export const statusTag = (project) => el("span", { class: `tag tag-${project.status}` }, project.status_label);

@@ -1,98 +1,74 @@
-// Showing the API's errors the GOV.UK way: a summary box at the top listing every problem
-// (each linking to its field, focused so keyboard and screen-reader users land on it), and
-// the message again next to each field. Nothing the user typed is touched.
-import { el } from "./dom.js";
+// The API's errors, GOV.UK style: a focused summary linking to each field, the message beside it.
+import { el, list, replace } from "./dom.js";
 
 /** DRF nests messages for list items ({"0": ["..."]}); flatten to plain sentences. */
-export function messages(value) {
-  if (value === null || value === undefined) return [];
-  if (typeof value === "object") return Object.values(value).flatMap(messages);
-  return [String(value)];
-}
+const messages = (value) => (value && typeof value === "object" ? Object.values(value).flatMap(messages) : [`${value}`]);
 
-/** The control to mark and focus for a field name: a checkbox group's first box, or the control. */
+/** The control to mark and its label (a checkbox group's first box). */
 function controlFor(form, name) {
   const group = form.querySelector(`fieldset#field-${name}`);
-  if (group) return [group.querySelector("input") || group, group.querySelector("legend").textContent];
+  if (group) return [group.querySelector("input"), group.querySelector("legend").textContent];
   const control = form.elements.namedItem(name);
-  if (!control) return [null, name];
   const target = control instanceof RadioNodeList ? control[0] : control;
-  const label = target.id && form.querySelector(`label[for="${target.id}"]`);
-  return [target, label ? label.textContent : name.replaceAll("_", " ")];
+  return [target, target?.labels[0]?.textContent || name.replaceAll("_", " ")];
 }
 
 export function clearErrors(form) {
   form.querySelectorAll(".field-error, .error-summary.generated").forEach((node) => node.remove());
   form.querySelectorAll(".field-has-error").forEach((node) => node.classList.remove("field-has-error"));
-  form.querySelectorAll("[aria-invalid]").forEach((node) => {
-    node.removeAttribute("aria-invalid");
-    const ids = node.getAttribute("aria-describedby").split(" ").filter((id) => !id.endsWith("-error")).join(" ");
-    if (ids) node.setAttribute("aria-describedby", ids);
-    else node.removeAttribute("aria-describedby");
-  });
+  form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
 }
 
-/** The summary's content: the API's detail, its conditions, then one line per field message. */
-function summaryContent(error, items = []) {
-  // DRF's detail only repeats the field messages; a domain error's detail says more.
-  const showDetail = error.code !== "invalid" || !items.length || items.some((item) => !item.target);
-  const focus = (target) => (event) => { event.preventDefault(); target.focus(); };
-  return [
-    el("h2", { class: "error-title" }, "There is a problem"),
-    showDetail && el("p", {}, error.detail),
-    error.conditions.length > 0 && el("ul", { class: "conditions" }, error.conditions.map((text) => el("li", {}, text))),
-    items.length > 0 && el("ul", { class: "error-list" }, items.map(({ text, target }) => el("li", {},
-      target ? el("a", { href: `#${target.id}`, onclick: focus(target) }, text) : text))),
-  ];
-}
+/** The API's detail (unless it only repeats the field messages), its conditions, the field messages. */
+const summary = (error, items = []) => [
+  el("h2.error-title", "There is a problem"),
+  (error.code !== "invalid" || !items.length || items.some((item) => !item.target)) && el("p", error.detail),
+  error.conditions.length > 0 && list(error.conditions, { class: "conditions" }),
+  items.length > 0 && el("ul.error-list", items.map(({ text, target }) => el("li", target
+    ? el("a", { href: `#${target.id}`, onclick: (event) => { event.preventDefault(); target.focus(); } }, text) : text))),
+];
 
-/** Mark every field the API complained about and put a focused summary at the top of `form`. */
 export function showErrors(form, error) {
   clearErrors(form);
-  const items = [];
-  for (const [name, value] of Object.entries(error.errors)) {
+  const items = Object.entries(error.errors).flatMap(([name, value]) => {
     const texts = messages(value);
     const [target, label] = controlFor(form, name);
-    if (!target) {
-      items.push(...texts.map((text) => ({ text })));
-      continue;
-    }
+    if (!target) return texts.map((text) => ({ text }));
     const field = target.closest(".field") || target.parentElement;
-    const errorId = `${target.id || name}-error`;
+    const id = `${target.id}-error`;
     field.classList.add("field-has-error");
     // After the label and hint, just before the control (or the group's options), as GOV.UK does.
-    const before = field.querySelector(".checkboxes") || target;
-    before.before(el("p", { class: "field-error", id: errorId }, el("span", { class: "visually-hidden" }, "Error: "), texts.join(" ")));
-    target.setAttribute("aria-describedby", `${target.getAttribute("aria-describedby") || ""} ${errorId}`.trim());
+    (field.querySelector(".checkboxes") || target).before(el("p.field-error", { id }, el("span.visually-hidden", "Error: "), texts.join(" ")));
+    const described = target.getAttribute("aria-describedby") || "";
+    if (!described.includes(id)) target.setAttribute("aria-describedby", `${described} ${id}`.trim());
     target.setAttribute("aria-invalid", "true");
-    items.push(...texts.map((text) => ({ text: `${label.trim()}: ${text}`, target })));
-  }
-  const summary = el("div", { class: "error-summary generated", role: "alert", tabindex: "-1" }, summaryContent(error, items));
-  form.prepend(summary);
-  summary.focus();
-}
-
-/** An error shown in a fixed box (not a form): the detail and the conditions, focused. */
-export function showErrorBox(box, error) {
-  box.replaceChildren(...summaryContent(error).filter(Boolean));
-  box.hidden = false;
+    return texts.map((text) => ({ text: `${label.trim()}: ${text}`, target }));
+  });
+  const box = el("div.error-summary.generated", { role: "alert", tabindex: "-1" }, summary(error, items));
+  form.prepend(box);
   box.focus();
 }
 
-export function hideErrorBox(box) {
-  box.hidden = true;
-  box.replaceChildren();
+export function showErrorBox(box, error) {
+  replace(box, summary(error)).hidden = false;
+  box.focus();
 }
 
-/** Disable the form's buttons while a request is on its way, so nothing is sent twice. */
-export async function whileBusy(form, work) {
-  const buttons = form.querySelectorAll("button");
-  buttons.forEach((button) => { button.disabled = true; });
-  form.setAttribute("aria-busy", "true");
-  try {
-    return await work();
-  } finally {
-    buttons.forEach((button) => { button.disabled = false; });
-    form.removeAttribute("aria-busy");
-  }
+export const hideErrorBox = (box) => { box.hidden = true; };
+
+/** On submit (bound once per form), `work(formData)`, the buttons disabled meanwhile: nothing goes twice. */
+export function onSubmit(form, work) {
+  if (form.dataset.bound) return;
+  form.dataset.bound = "yes";
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form, event.submitter); // before disabling it: the submitter's value counts
+    const buttons = form.querySelectorAll("button");
+    buttons.forEach((button) => { button.disabled = true; });
+    try {
+      await work(data);
+    } finally {
+      buttons.forEach((button) => { button.disabled = false; });
+    }
+  });
 }

@@ -4,9 +4,9 @@ import { $, announce, el } from "./dom.js";
 
 function renderAccount(me) {
   if (!me) return $("#account").replaceChildren(el("a", { href: "/login/" }, "Sign in"));
-  const button = el("button", { type: "button", class: "link-button" }, "Sign out");
+  const button = el("button.link-button", { type: "button" }, "Sign out");
   button.addEventListener("click", () => signOut().then(() => location.assign("/login/"), (error) => announce(error.detail)));
-  $("#account").replaceChildren(el("span", {}, me.name), button);
+  $("#account").replaceChildren(el("span", me.name), button);
   $("#nav-alliance").hidden = !me.memberships.some((m) => m.role === "lead");
 }
 

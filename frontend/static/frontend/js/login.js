@@ -1,28 +1,12 @@
-// Sign in, then go back to where the visitor was heading.
+// Sign in, then go back where the visitor was heading (a path on this site only, never off it).
 import { signIn } from "./api.js";
 import { $ } from "./dom.js";
-import { showErrors, whileBusy } from "./forms.js";
+import { onSubmit, showErrors } from "./forms.js";
 import { startPage } from "./layout.js";
 
-/** Only same-site paths: never follow ?next= off to another site. */
-function nextPath() {
-  const next = new URLSearchParams(location.search).get("next") || "/";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
-
+const next = new URLSearchParams(location.search).get("next") || "/";
+const nextPath = /^\/(?!\/)/.test(next) ? next : "/";
 const form = $("#login-form");
-startPage().then((me) => {
-  if (me) location.replace(nextPath());
-});
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  whileBusy(form, async () => {
-    try {
-      await signIn(form.username.value, form.password.value);
-      location.assign(nextPath());
-    } catch (error) {
-      showErrors(form, error);
-    }
-  });
-});
+startPage().then((me) => me && location.replace(nextPath));
+onSubmit(form, (data) => signIn(data.get("username"), data.get("password")).then(() => location.assign(nextPath), (error) => showErrors(form, error)));

@@ -1,43 +1,31 @@
-// Each stage's session (date, attendees) and its own writing. The fields come from the API's
-// taxonomy (`stages[].fields`), so a field added there appears here without a change.
+// Each stage's session and writing; its fields (label, hint, length) are the taxonomy's field_details.
 import { api } from "./api.js";
-import { $, announce, el, formatDate, humanise, muted, replace } from "./dom.js";
-import { clearErrors, showErrors, whileBusy } from "./forms.js";
+import { $, announce, el, facts, formatDate, muted, replace } from "./dom.js";
+import { clearErrors, onSubmit, showErrors } from "./forms.js";
 
-const HINTS = {
-  attendees: "One name per line.",
-  agreed_question: "The question the group agreed in the session; it may refine the proposal's question.",
-  what_did_not_work: "All practice is worth sharing, including what did not work.",
-};
-
-function field(kind, name, label, control) {
+function field(kind, name, label, control, hintText) {
   const id = `${kind}-${name}`;
-  control.id = id;
-  control.name = name;
-  const hint = HINTS[name] && el("p", { class: "hint", id: `${id}-hint` }, HINTS[name]);
+  Object.assign(control, { id, name });
+  const hint = hintText && el("p.hint", { id: `${id}-hint` }, hintText);
   if (hint) control.setAttribute("aria-describedby", hint.id);
-  return el("div", { class: "field" }, el("label", { for: id }, label), hint, control);
+  return el("div.field", el("label", { for: id }, label), hint, control);
 }
 
-function stageForm(page, stage, fields) {
-  const form = el("form", { class: "stage-form", novalidate: true, "data-stage": stage.kind },
+function stageForm(page, stage, details) {
+  const form = el("form.stage-form", { novalidate: true, "data-stage": stage.kind },
     field(stage.kind, "session_date", "Session date", el("input", { type: "date", value: stage.session_date || "" })),
-    field(stage.kind, "attendees", "Attendees", el("textarea", { rows: 4 }, stage.attendees.join("\n"))),
-    fields.map((name) => field(stage.kind, name, humanise(name), el("textarea", { rows: 4 }, stage.writing[name] || ""))),
-    el("button", { type: "submit", class: "button" }, `Save the ${stage.label.toLowerCase()}`));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    whileBusy(form, () => saveStage(page, stage, fields, form));
-  });
+    field(stage.kind, "attendees", "Attendees", el("textarea", { rows: 4 }, stage.attendees.join("\n")), "One name per line."),
+    details.map((d) => field(stage.kind, d.name, d.label,
+      el("textarea", { rows: 4, maxlength: d.max_length }, stage.writing[d.name] || ""), d.help_text)),
+    el("button.button", `Save the ${stage.label.toLowerCase()}`));
+  onSubmit(form, (data) => saveStage(page, stage, data, form));
   return form;
 }
 
-async function saveStage(page, stage, fields, form) {
-  const body = {
-    session_date: form.session_date.value || null,
-    attendees: form.attendees.value.split("\n").map((line) => line.trim()).filter(Boolean),
-  };
-  for (const name of fields) body[name] = form.elements.namedItem(name).value;
+async function saveStage(page, stage, data, form) {
+  const body = Object.fromEntries(data);
+  body.session_date ||= null;
+  body.attendees = body.attendees.split("\n").map((line) => line.trim()).filter(Boolean);
   try {
     await api(`projects/${page.project.id}/stages/${stage.kind}/`, { method: "PATCH", body });
     clearErrors(form);
@@ -49,21 +37,18 @@ async function saveStage(page, stage, fields, form) {
   }
 }
 
-function readOnly(stage, fields) {
-  const pairs = [
-    ["Session date", formatDate(stage.session_date)],
-    ["Attendees", stage.attendees.join(", ")],
-    ...fields.map((name) => [humanise(name), stage.writing[name]]),
-  ];
-  return el("dl", { class: "plan" }, pairs.map(([term, value]) => [el("dt", {}, term), el("dd", {}, value || muted("Not written yet", "span"))]));
-}
+const readOnly = (stage, details) => facts([
+  ["Session date", formatDate(stage.session_date)],
+  ["Attendees", stage.attendees.join(", ")],
+  ...details.map((d) => [d.label, stage.writing[d.name]]),
+].map(([term, value]) => [term, value || muted("Not written yet", "span")]), "plan");
 
 export function renderStages(page) {
-  const fieldsOf = Object.fromEntries(page.choices.stages.map((s) => [s.value, s.fields]));
+  const detailsOf = Object.fromEntries(page.choices.stages.map((s) => [s.value, s.field_details]));
   replace($("#stages"), page.stages.map((stage) => {
-    const fields = fieldsOf[stage.kind] || Object.keys(stage.writing);
+    const details = detailsOf[stage.kind] || [];
     let body = muted("The project has not reached this stage yet.");
-    if (stage.reached) body = page.project.permissions.write_stages ? stageForm(page, stage, fields) : readOnly(stage, fields);
+    if (stage.reached) body = page.project.permissions.write_stages ? stageForm(page, stage, details) : readOnly(stage, details);
     return el("section", { id: `stage-${stage.kind}`, class: "stage", "aria-labelledby": `${stage.kind}-heading` },
       el("h2", { id: `${stage.kind}-heading` }, stage.label), body);
   }));

@@ -1,71 +1,86 @@
-// A project's page: loads the project (or shows "not found" for anything the API hides),
-// then hands each section to its own module. `page` is the state those modules share.
-import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, labelOf, muted, replace } from "./dom.js";
+// A project's page: the project (or "not found" for anything the API hides), then each section's module.
+import { api, taxonomy } from "./api.js";
+import { $, announce, el, fill, formatDate, labelOf, list, muted, options, replace } from "./dom.js";
 import { startPage } from "./layout.js";
-import { renderActions } from "./project-actions.js";
 import { renderEvidence } from "./project-evidence.js";
 import { renderMembers } from "./project-members.js";
+import { renderOutcomes } from "./project-outcomes.js";
 import { renderStages } from "./project-stages.js";
-import { renderTimeline } from "./project-timeline.js";
+import { chartList, resultsView } from "./results.js";
+import { transitionButton } from "./transitions.js";
 
 const page = {
   id: Number($("#main").dataset.projectId),
-  me: null,
-  choices: null,
-  project: null,
-  stages: [],
-  measures: [],
-  /** After a change that may move the project on: header, timeline and decisions again. */
-  refreshSummary: async () => {
-    await fetchProject();
-    renderSummary();
-  },
-  /** After a status change: everything, since what may be written has changed too. */
-  refreshAll: async () => {
-    await fetchProject();
-    renderAll();
+  refreshSummary: () => fetchProject().then(renderSummary),
+  // After a status change, everything: what may be written has changed too.
+  refreshAll: () => fetchProject().then(renderAll),
+  refreshResults: renderResults,
+  /** A stage <select>: the stages reached so far, the latest chosen. */
+  stageChoices: (select) => {
+    const reached = page.stages.filter((s) => s.reached);
+    select.replaceChildren(...options(reached.map((s) => ({ value: s.kind, label: s.label }))));
+    select.value = reached.at(-1)?.kind;
   },
 };
+const ENDINGS = { published: "The findings are published.", withdrawn: "This project has been withdrawn.", declined: "This proposal was declined." };
 
 async function fetchProject() {
-  [page.project, page.stages] = await Promise.all([
-    api(`projects/${page.id}/`),
-    api(`projects/${page.id}/stages/`),
-  ]);
+  [page.project, page.stages] = await Promise.all([api(`projects/${page.id}/`), api(`projects/${page.id}/stages/`)]);
 }
 
-function facts(list, pairs) {
-  replace(list, pairs.filter(([, value]) => value).flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
-}
-
-function renderHeader() {
-  const { project: p, choices } = page;
-  document.title = `${p.title} – Action research`;
-  $("#project-alliance").textContent = p.alliance.name;
-  $("#project-title").textContent = p.title;
-  Object.assign($("#project-status"), { textContent: p.status_label, className: `tag tag-${p.status}` });
-  const names = (ids, list, key) => ids.map((id) => (list.find((item) => item[key] === id) || { name: id }).name).join(", ");
-  facts($("#project-facts"), [
-    ["Led by", p.lead.name],
-    ["Schools", p.schools.map((s) => s.name).join(", ")],
-    ["Subject", p.subject_label],
-    ["Phase", p.phase_label],
-    ["When", [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", ")],
-    ["Themes", names(p.themes, choices.themes, "slug")],
-  ]);
-  facts($("#project-plan"), [
-    ["Research question", p.research_question],
-    ["Rationale", p.rationale || muted("Not written yet", "span")],
-    ["Success criteria", p.success_criteria || muted("Not written yet", "span")],
-    ["Measures", names(p.measures, page.measures, "id") || muted("None chosen yet", "span")],
-  ]);
+/** The stages, and what the lifecycle guards still need before the next step (next_step.unmet). */
+function renderTimeline({ status, next_step: step }, stages) {
+  const current = ["theory", "progress", "dissemination", "published"].indexOf(status);
+  replace($("#timeline"), stages.map((stage, i) => {
+    const [state, label] = i < current ? ["done", "Complete"] : i === current ? ["current", "Current stage"]
+      : ["pending", status === "proposed" ? "Starts when the proposal is accepted" : current < 0 ? "Not reached" : "Not reached yet"];
+    return el("li", { class: `step step-${state}`, "aria-current": state === "current" && "step" },
+      el("span.step-name", stage.label), el("span.step-state", label),
+      stage.session_date && muted(`Session: ${formatDate(stage.session_date)}`, "span"));
+  }));
+  const target = step?.action === "publish" ? "publishing the findings" : `moving on to the ${stages[current + 1]?.label.toLowerCase()}`;
+  const [heading, text] = !step ? ["Where it stands", ENDINGS[status]] : step.action === "accept"
+    ? ["Next step", "The alliance lead accepts or declines the proposal."]
+    : ["What is needed to move on", step.unmet.length ? `Still needed before ${target}:` : `Everything needed is in place for ${target}.`];
+  replace($("#next-step"), el("h3", heading), el("p", text),
+    step?.unmet.length > 0 && list(step.unmet, { id: "unmet-conditions", class: "conditions" }));
 }
 
 function renderSummary() {
-  renderHeader();
-  renderTimeline(page);
-  renderActions(page);
+  const { project: p, choices } = page;
+  const names = (items) => items.map((item) => item.name).join(", ");
+  document.title = `${p.title} – Action research`;
+  fill({ ...p, school_names: names(p.schools), theme_names: names(choices.themes.filter((t) => p.themes.includes(t.slug))),
+    when: [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", "), measure_names: names(p.measure_details) }, $("#project"));
+  $("#project-status").className = `tag tag-${p.status}`;
+  renderTimeline(p, page.stages);
+  $("#actions").hidden = !p.permissions.actions.length;
+  replace($("#action-buttons"), p.permissions.actions.map((action) => transitionButton(p, action, { errorBox: $("#action-error"), onDone: page.refreshAll })));
+}
+
+/** Follow, or stop: what happens to a followed project shows on the dashboard. */
+async function renderFollow() {
+  const button = $("#follow-button");
+  let mine = (await api("follows/")).find((f) => f.kind === "project" && f.target_id === page.id);
+  const label = () => { button.textContent = mine ? "Stop following this project" : "Follow this project"; };
+  button.onclick = async () => {
+    try {
+      mine = mine ? void await api(`follows/${mine.id}/`, { method: "DELETE" })
+        : await api("follows/", { method: "POST", body: { kind: "project", target_id: page.id } });
+      label();
+      announce(mine ? "You follow this project: its news appears on your dashboard." : "You no longer follow this project.");
+    } catch (error) {
+      announce(error.detail);
+    }
+  };
+  label();
+  button.hidden = false;
+}
+
+async function renderResults() {
+  const results = await api(`projects/${page.id}/results/`);
+  $("#results").hidden = !results.measures.length || ["proposed", "declined"].includes(page.project.status);
+  replace($("#results-body"), resultsView(results, page.choices.stages, `/api/v1/projects/${page.id}/charts`, chartList(results)));
 }
 
 function renderAll() {
@@ -73,30 +88,25 @@ function renderAll() {
   renderStages(page);
   renderMembers(page);
   renderEvidence(page);
-}
-
-function showNotFound() {
-  // Nothing of the project is ever put in the page: the API told us nothing, and we say nothing.
-  $("#project-loading").hidden = true;
-  $("#project").remove();
-  $("#not-found").hidden = false;
-  document.title = "Page not found – Action research";
+  Promise.all([renderOutcomes(page), renderResults(), page.me && renderFollow()]).catch((error) => announce(error.detail));
 }
 
 async function start() {
   page.me = await startPage();
   try {
     [page.choices] = await Promise.all([taxonomy(), fetchProject()]);
-    page.measures = await listAll("measures/", { alliance: page.project.alliance.id });
   } catch (error) {
-    if (error.status === 404) return showNotFound();
-    $("#project-loading").textContent = error.detail;
-    announce(error.detail);
-    return;
+    if (error.status !== 404) return announce($("#project-loading").textContent = error.detail);
+    // Nothing of the project is ever put in the page: the API told us nothing, and we say nothing.
+    $("#project").remove();
+    $("#not-found").hidden = false;
+    document.title = "Page not found – Action research";
   }
-  renderAll();
   $("#project-loading").hidden = true;
-  $("#project").hidden = false;
+  if (page.project) {
+    renderAll();
+    $("#project").hidden = false;
+  }
 }
 
 start();

@@ -1,43 +1,30 @@
-// Proposing a research question. What the teacher types is kept in localStorage as they go,
-// so a reload, a crash or a failed save never loses it; it is cleared once the proposal is in.
+// Proposing a question. What is typed stays in localStorage until sent: a reload or failed save loses nothing.
 import { api, listAll, taxonomy } from "./api.js";
 import { $, announce, el, muted, options } from "./dom.js";
-import { clearErrors, showErrors, whileBusy } from "./forms.js";
+import { clearErrors, onSubmit, showErrors } from "./forms.js";
 import { startPage } from "./layout.js";
 
 const form = $("#propose-form");
-const LIST_FIELDS = ["themes", "measures"];
-let draftKey = "propose-draft";
+const LISTS = ["themes", "measures"];
+let draftKey;
 
-function currentAcademicYear(today = new Date()) {
-  // The English school year starts in September.
-  const start = today.getMonth() >= 8 ? today.getFullYear() : today.getFullYear() - 1;
+function academicYear(today = new Date()) { // the English school year starts in September
+  const start = today.getFullYear() - (today.getMonth() < 8);
   return `${start}/${String((start + 1) % 100).padStart(2, "0")}`;
 }
 
-function checkboxes(container, name, choices) {
-  container.replaceChildren(...choices.map((choice) => {
-    const id = `${name}-${choice.value}`;
-    return el("div", { class: "checkbox" },
-      el("input", { type: "checkbox", id, name, value: choice.value }),
-      el("label", { for: id }, choice.label));
-  }));
-}
+const checkboxes = (container, name, choices) => container.replaceChildren(...choices.map(({ value, label }) =>
+  el("div.checkbox", el("input", { type: "checkbox", id: `${name}-${value}`, name, value }), el("label", { for: `${name}-${value}` }, label))));
 
 function readForm() {
   const data = new FormData(form);
-  const values = Object.fromEntries(data);
-  for (const name of LIST_FIELDS) values[name] = data.getAll(name);
-  return values;
+  return { ...Object.fromEntries(data), ...Object.fromEntries(LISTS.map((name) => [name, data.getAll(name)])) };
 }
 
 function writeForm(values) {
   for (const [name, value] of Object.entries(values)) {
-    if (LIST_FIELDS.includes(name)) {
-      form.querySelectorAll(`[name="${name}"]`).forEach((box) => { box.checked = value.includes(box.value); });
-    } else if (form.elements[name]) {
-      form.elements[name].value = value;
-    }
+    if (LISTS.includes(name)) form.querySelectorAll(`[name="${name}"]`).forEach((box) => { box.checked = value.includes(box.value); });
+    else if (form.elements[name]) form.elements[name].value = value;
   }
 }
 
@@ -45,34 +32,28 @@ function loadDraft() {
   try {
     return JSON.parse(localStorage.getItem(draftKey));
   } catch {
-    return null;  // an unreadable draft: start afresh
+    return null; // unreadable: start afresh
   }
 }
 
 const saveDraft = () => localStorage.setItem(draftKey, JSON.stringify(readForm()));
 
-async function loadMeasures(allianceId, checked = []) {
-  const measures = allianceId ? await listAll("measures/", { alliance: allianceId }) : [];
-  checkboxes($("#measures-options"), "measures", measures.map((m) => ({ value: String(m.id), label: `${m.name} (${m.kind}, ${m.scale_min}–${m.scale_max})` })));
-  if (!measures.length) {
-    $("#measures-options").append(muted(allianceId ? "This alliance has no measures yet; its lead adds them." : "Choose an alliance to see its measures."));
-  }
+async function loadMeasures(alliance, checked = []) {
+  const measures = alliance ? await listAll("measures/", { alliance }) : [];
+  checkboxes($("#measures-options"), "measures", measures.map((m) => ({ value: `${m.id}`, label: `${m.name} (${m.kind}, ${m.scale_min}–${m.scale_max})` })));
+  if (!measures.length) $("#measures-options").append(muted(alliance ? "This alliance has no measures yet; its lead adds them." : "Choose an alliance to see its measures."));
   writeForm({ measures: checked });
 }
 
-/** The API's body: numbers where it wants ids; required choices left out when empty so it says "required". */
-function proposal(values) {
-  const body = { ...values, measures: values.measures.map(Number) };
+async function submit() {
+  saveDraft();
+  // Numbers where the API wants ids; required choices left out when empty, so it says "required".
+  const body = { ...readForm() };
+  body.measures = body.measures.map(Number);
   for (const name of ["alliance", "subject", "phase"]) if (!body[name]) delete body[name];
   if (body.alliance) body.alliance = Number(body.alliance);
-  return body;
-}
-
-async function submit() {
-  const values = readForm();
-  saveDraft();
   try {
-    const project = await api("projects/", { method: "POST", body: proposal(values) });
+    const project = await api("projects/", { method: "POST", body });
     localStorage.removeItem(draftKey);
     location.assign(`/projects/${project.id}/`);
   } catch (error) {
@@ -83,39 +64,35 @@ async function submit() {
 async function start() {
   const me = await startPage({ signedIn: true });
   if (!me) return;
-  draftKey = `propose-draft:${me.id}`;  // one draft per person on a shared school laptop
+  draftKey = `propose-draft:${me.id}`; // one draft per person on a shared school laptop
   if (!me.memberships.length) {
-    form.replaceWith(el("p", {}, "You are not in an alliance yet, so you cannot propose a project. Ask your alliance lead to add you."));
-    return;
+    form.remove();
+    return void ($("#no-alliance").hidden = false);
   }
   const choices = await taxonomy();
-  const alliances = me.memberships.map((m) => ({ value: String(m.alliance.id), label: m.alliance.name }));
-  form.alliance.append(...options(alliances, alliances.length > 1 ? "Choose an alliance" : undefined));
+  const alliances = me.memberships.map((m) => ({ value: `${m.alliance.id}`, label: m.alliance.name }));
+  form.alliance.append(...options(alliances, alliances.length > 1 && "Choose an alliance"));
   form.subject.append(...options(choices.subjects, "Choose a subject"));
   form.phase.append(...options(choices.phases, "Choose a phase"));
   form.term.append(...options(choices.terms, "Not decided yet"));
   checkboxes($("#themes-options"), "themes", choices.themes.map((t) => ({ value: t.slug, label: t.name })));
+  const fill = async (draft) => {
+    form.reset();
+    clearErrors(form);
+    writeForm(draft || { academic_year: academicYear() });
+    await loadMeasures(form.alliance.value, draft?.measures);
+  };
   const draft = loadDraft();
-  writeForm(draft || { academic_year: currentAcademicYear() });
-  await loadMeasures(form.alliance.value, draft ? draft.measures : []);
+  await fill(draft);
   form.removeAttribute("aria-busy");
   if (draft) announce("Your unsent proposal has been restored.");
 
   form.addEventListener("input", saveDraft);
-  form.addEventListener("change", (event) => {
-    if (event.target.name === "alliance") loadMeasures(form.alliance.value).then(saveDraft);
-    else saveDraft();
-  });
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    whileBusy(form, submit);
-  });
+  form.addEventListener("change", (event) => (event.target.name === "alliance" ? loadMeasures(form.alliance.value).then(saveDraft) : saveDraft()));
+  onSubmit(form, submit);
   $("#clear-draft").addEventListener("click", async () => {
     localStorage.removeItem(draftKey);
-    form.reset();
-    clearErrors(form);
-    writeForm({ academic_year: currentAcademicYear() });
-    await loadMeasures(form.alliance.value);
+    await fill();
     announce("The form has been cleared.");
   });
 }
