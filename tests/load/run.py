@@ -115,11 +115,14 @@ def main(argv=None) -> int:
               f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
               f"cache {'redis' if use_redis else 'per-worker memory'}; data: {plan['project_count']} "
               f"projects, {args.outcome_rows} outcome rows (set up in {time.monotonic() - t0:.0f} s)")
+        print(f"   machine load average (1 min) at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              "(other work on the machine shows up in the latencies)")
         print(f"   throttles raised for the run: {', '.join(f'{k}={v}' for k, v in THROTTLE_ENV.items())} "
               "(so no 429 is expected; any would count as an error)", flush=True)
         setup, recorder, wall = drive(server, plan, args)
         print("\n".join(report.setup_lines(setup)))
         print("\n".join(report.lines(recorder, wall, setup_errors=sum(not s.ok for s in setup.samples))))
+        print(f"load machine load average at end {os.getloadavg()[0]:.1f}")
         server_errors = [ln for ln in log_path.read_text(errors="replace").splitlines()
                          if "Internal Server Error" in ln or "WORKER TIMEOUT" in ln or "Traceback" in ln]
         if server_errors:

@@ -70,18 +70,17 @@ def run_role(role: str, token: str | None, *, dbs, args, config: Path, workdir: 
     role_dir.mkdir(parents=True)
     env = {**static_env, **THROTTLE_ENV, "DATABASE_URL": dbs.create(role, template="template"),
            "DJANGO_MEDIA_ROOT": str(workdir / f"media-{role}")}
-    command = [str(ST), "--config-file", str(config), "--no-color", "run", "/api/schema/",
-               "--seed", str(args.seed), "--max-examples", str(args.max_examples), "--workers", "1",
-               "--checks", ",".join(st_config.CHECKS), "--output-truncate", "true",
-               "--report", "ndjson", "--report-ndjson-path", str(role_dir / "events.ndjson")]
-    if token:
-        command += ["--header", f"Authorization: Token {token}"]
-    if args.only:
-        command += ["--include-path-regex", args.only]
     broken = None
     started = time.monotonic()
     with GunicornServer(env=env, log_path=role_dir / "gunicorn.log", workers=2) as server:
-        command[command.index("/api/schema/")] = server.base_url + "/api/schema/"
+        command = [str(ST), "--config-file", str(config), "--no-color", "run", server.base_url + "/api/schema/",
+                   "--seed", str(args.seed), "--max-examples", str(args.max_examples), "--workers", "1",
+                   "--checks", ",".join(st_config.CHECKS), "--output-truncate", "true",
+                   "--report", "ndjson", "--report-ndjson-path", str(role_dir / "events.ndjson")]
+        if token:
+            command += ["--header", f"Authorization: Token {token}"]
+        if args.only:
+            command += ["--include-path-regex", args.only]
         with open(role_dir / "st-output.txt", "w") as st_output:
             try:
                 subprocess.run(command, cwd=workdir, stdout=st_output, stderr=subprocess.STDOUT, timeout=timeout)
