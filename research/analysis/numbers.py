@@ -25,10 +25,14 @@ def finite_or_none(value: object) -> float | None:
 
 
 def sample_sd(values: np.ndarray) -> float | None:
-    """sd with ddof=1; exactly 0.0 when all values are equal (avoids 1e-17 float noise)."""
+    """sd with ddof=1; exactly 0.0 when all values are equal up to float noise.
+
+    Gains of 2.1 - 1.0 and 3.1 - 2.0 differ by ~1e-15: read as a real spread, that noise would
+    turn into an effect size of 1e15. A spread within 1e-9 of the values' size counts as none.
+    """
     if values.size < 2:
         return None
-    if values.max() == values.min():
+    if np.ptp(values) <= 1e-9 * max(1.0, float(np.abs(values).max())):
         return 0.0
     return float(np.std(values, ddof=1))
 

@@ -40,7 +40,8 @@ class FindingFilter(django_filters.FilterSet):
 def search(queryset: QuerySet[Publication], text: str) -> QuerySet[Publication]:
     """Full-text search on PostgreSQL (stemmed, ranked); every word must appear elsewhere."""
     text = text.strip()
-    if not text:
+    words = re.findall(r"\w+", text)[:10]
+    if not words:  # nothing searchable (e.g. "%"): the same answer on both databases
         return queryset
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -49,9 +50,10 @@ def search(queryset: QuerySet[Publication], text: str) -> QuerySet[Publication]:
                   + SearchVector("research_question", weight="A", config="english")
                   + SearchVector("findings_text", weight="B", config="english"))
         query = SearchQuery(text, search_type="websearch", config="english")
-        return (queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        # Match on the document itself: a non-matching finding can still rank 1e-20, not 0.
+        return (queryset.annotate(document=vector, rank=SearchRank(vector, query)).filter(document=query)
                 .order_by("-rank", "-published_at"))
-    for word in re.findall(r"\w+", text)[:10]:
+    for word in words:
         queryset = queryset.filter(Q(title__icontains=word) | Q(research_question__icontains=word)
                                    | Q(findings_text__icontains=word))
     return queryset
@@ -88,10 +90,16 @@ def facets(queryset: QuerySet[Publication]) -> dict:
     return {
         "subject": count("subject"), "phase": count("phase"), "academic_year": count("academic_year"),
         "direction": [{"value": r["value"], "count": r["count"]} for r in count("effect_direction")],
-        "evidence_strength": count("evidence_strength"),
+        "evidence_strength": _at_least(count("evidence_strength")),
         "theme": by_kind["theme"], "measure_kind": by_kind["measure_kind"],
         "alliance": [{"value": r["alliance_id"], "label": r["alliance__name"], "count": r["n"]} for r in alliances],
     }
+
+
+def _at_least(exact: list[dict]) -> list[dict]:
+    """The evidence-strength filter keeps findings with *at least* N padlocks: count the same way."""
+    return [{"value": row["value"], "count": sum(r["count"] for r in exact if r["value"] >= row["value"])}
+            for row in exact]
 
 
 def finding_get(slug: str) -> Publication:

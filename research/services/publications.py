@@ -149,7 +149,9 @@ def publication_withdraw(*, project: Project, actor, reason: str) -> None:
 def publication_chart(*, publication: Publication, name: str, measure_id: int | None) -> PublicationChart:
     """The finding's chart: drawn from its frozen results the first time, then kept as drawn."""
     results = publication.content["results"]
-    if name != "effects" and measure_id is None and results["measures"]:
+    if name == "effects":
+        measure_id = None  # one chart of every measure: a ?measure= must not store another drawing
+    elif measure_id is None and results["measures"]:
         measure_id = results["measures"][0]["measure"]["id"]  # the default measure, as for live charts
     stored_measure = measure_id or 0
     existing = PublicationChart.objects.filter(publication=publication, name=name, measure_id=stored_measure).first()

@@ -60,13 +60,6 @@ def test_unknown_charts_and_measures_are_refused_without_drawing(finding, api):
     assert not PublicationChart.objects.filter(publication=publication).exists()
 
 
-# BUG (research/services/publications.py, publication_chart): the effects chart covers every measure
-# and ignores ?measure=, yet the drawing is stored under (publication, "effects", measure) with whatever
-# measure id the request gave, unchecked. So each new ?measure= value (any integer) makes anyone,
-# signed in or not, draw and store another SVG + PNG: unbounded rows from anonymous GETs.
-# Fix: for name == "effects" store under measure 0 whatever was asked (or refuse a measure that is not
-# one of the finding's before drawing), e.g. `stored_measure = 0 if name == "effects" else measure_id`.
-@pytest.mark.xfail(strict=True, reason="BUG: effects chart stores a new drawing for every ?measure= value")
 def test_asking_for_the_effects_chart_with_any_measure_stores_one_drawing(finding, api):
     # given a published finding
     publication, _ = finding

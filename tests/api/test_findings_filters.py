@@ -161,13 +161,6 @@ def test_each_facet_count_is_the_number_of_findings_its_value_leaves(shelf, worl
     assert checked >= 7
 
 
-# BUG (research/selectors/findings.py, facets(): "evidence_strength": count("evidence_strength")): the
-# facet counts findings with exactly N padlocks, but the evidence_strength filter keeps findings with
-# at least N (lookup_expr="gte"), so choosing "1 padlock" from the facets leaves more findings than
-# its count said (here 3, not 2), against facets()' own promise ("what each filter would leave").
-# Fix: count cumulatively, e.g. for each N in 0..5 the findings with evidence_strength >= N (or make
-# the filter exact and label the facet so).
-@pytest.mark.xfail(strict=True, reason="BUG: evidence_strength facet counts exact padlocks, filter is 'at least'")
 def test_the_evidence_strength_facet_counts_what_its_filter_leaves(shelf, api):
     # given padlocks 4, 1, 1 and two findings with none
     client = api(None)
@@ -181,5 +174,6 @@ def test_the_evidence_strength_facet_counts_what_its_filter_leaves(shelf, api):
 
 
 def test_evidence_strength_facet_values_are_those_published(shelf, api):
-    # given padlocks 4, 1, 1 and two findings with none / then the facet lists 1 (x2) and 4 (x1) only
-    assert facet(api(None).get(FINDINGS), "evidence_strength") == {1: 2, 4: 1}
+    # given padlocks 4, 1, 1 and two findings with none / then the facet lists the values published,
+    # counting "at least N" as the filter does: 1 or more (x3), 4 or more (x1)
+    assert facet(api(None).get(FINDINGS), "evidence_strength") == {1: 3, 4: 1}

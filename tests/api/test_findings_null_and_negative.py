@@ -85,14 +85,6 @@ def test_a_finding_with_no_scores_publishes_too(world, api):
     assert slugs(api(None).get(FINDINGS, {"search": "coaching"})) == [finding.slug]
 
 
-# BUG (research/analysis/numbers.py sample_sd, used for gains in research/analysis/comparisons.py
-# gain_effect): "sd 0" is detected with values.max() == values.min(); gains are differences of
-# decimal scores, so equal gains differ by float noise (e.g. 20.000000000000004 vs 19.999999999999996)
-# and the sd comes out as ~5e-15 instead of 0. hedges_g then divides by it and the published finding
-# shows an effect of gains of about 5e15 with "12 months' progress" (and it is the headline whenever
-# the baseline is unbalanced). Fix: treat a spread within float tolerance as 0, e.g.
-# `if np.ptp(values) <= 1e-9 * max(1.0, float(np.abs(values).max())): return 0.0`.
-@pytest.mark.xfail(strict=True, reason="BUG: equal gains with float noise give sd ~1e-15 and g ~1e15")
 def test_equal_gains_publish_no_absurd_effect_size(world, api):
     # given every intervention pupil gaining 20 points and every comparison pupil none, on scores with decimals
     baseline = {"intervention": spread(50, 20), "comparison": spread(50, 20)}

@@ -11,18 +11,9 @@ from .findings_support import FINDINGS, facet, published_finding, slugs
 
 pytestmark = pytest.mark.django_db
 
-# BUG (research/selectors/findings.py:52, search()): on PostgreSQL a finding is kept when
-# ts_rank(vector, query) > 0, but ts_rank answers 1e-20, not 0, for a document that does not
-# match a query of two or more words; so every multi-word search returns every published finding.
-# Fix: filter on the match itself, e.g. queryset.annotate(document=vector, rank=SearchRank(vector,
-# query)).filter(document=query) (SQL "vector @@ query"), and keep the rank only for ordering.
-PG_MULTIWORD_BUG = pytest.mark.xfail(
-    connection.vendor == "postgresql", strict=True,
-    reason="BUG: PostgreSQL search keeps rank > 0, and ts_rank is 1e-20 for non-matching multi-word queries")
-
 
 def multiword(*values):
-    return pytest.param(*values, marks=PG_MULTIWORD_BUG)
+    return pytest.param(*values)
 
 CORPUS = {
     "retrieval": {"title": "Retrieval practice in fractions", "question": "Does low-stakes quizzing improve recall?",
@@ -127,7 +118,6 @@ def test_postgresql_search_is_stemmed(corpus, api):
     assert slugs(deepening) == [corpus["oracy"]]
 
 
-@PG_MULTIWORD_BUG
 def test_postgresql_stemmed_words_are_all_needed(corpus, api):
     needs_postgresql()
     # given "helped reluctant writers" in one finding / when readers search two stemmed forms, then one missing
