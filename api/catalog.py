@@ -9,6 +9,7 @@ from research.models import Alliance, Measure, School, Stage, Theme
 from research.models import choices
 from research.models.stage import STAGE_FIELDS
 from research.services.measures import measure_create
+from research.selectors.id_filter import WholeNumberFilter
 
 
 class AllianceOut(serializers.ModelSerializer):
@@ -33,7 +34,7 @@ class SchoolOut(serializers.ModelSerializer):
 
 
 class SchoolFilter(django_filters.FilterSet):
-    alliance = django_filters.NumberFilter(field_name="alliances")
+    alliance = WholeNumberFilter(field_name="alliances")
 
     class Meta:
         model = School
@@ -74,12 +75,20 @@ class MeasureIn(serializers.ModelSerializer):
         validators: list = []  # uniqueness is checked by the service, with a clearer message
 
 
+class MeasureFilter(django_filters.FilterSet):
+    alliance = WholeNumberFilter(field_name="alliance_id")
+
+    class Meta:
+        model = Measure
+        fields = ["alliance", "kind"]
+
+
 class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The alliance's measure library; the alliance lead adds to it."""
 
     queryset = Measure.objects.all()
     serializer_class = MeasureOut
-    filterset_fields = ["alliance", "kind"]
+    filterset_class = MeasureFilter
 
     def get_permissions(self):
         if self.action == "create":

@@ -12,6 +12,7 @@ from research.models.choices import EvidenceKind, StageKind, Visibility
 from research.services.evidence import evidence_create, evidence_delete
 
 from .common import ProjectScopedMixin, display_name
+from .parsers import StrictJSONParser
 from .throttles import UploadThrottle
 
 
@@ -66,7 +67,7 @@ class EvidenceScopedMixin(ProjectScopedMixin):
 
 
 class EvidenceListView(EvidenceScopedMixin, APIView):
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, StrictJSONParser]
     throttle_classes = [UploadThrottle]
 
     def get_permissions(self):

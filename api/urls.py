@@ -1,17 +1,25 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from . import ids  # noqa: F401  (registers the <id:...> path converter)
 from . import auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
-router = SimpleRouter()
+class IdRouter(SimpleRouter):
+    """Detail routes take ids of at most 18 digits; longer ones fall through to the JSON 404."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        return f"(?P<{lookup_prefix}{getattr(viewset, 'lookup_field', 'pk')}>[0-9]{{1,18}})"
+
+
+router = IdRouter()
 router.register("alliances", catalog.AllianceViewSet, basename="alliance")
 router.register("schools", catalog.SchoolViewSet, basename="school")
 router.register("themes", catalog.ThemeViewSet, basename="theme")
 router.register("measures", catalog.MeasureViewSet, basename="measure")
 router.register("projects", projects.ProjectViewSet, basename="project")
 
-P = "projects/<int:project_id>/"
+P = "projects/<id:project_id>/"
 urlpatterns = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
     path("auth/session/", auth.SessionView.as_view(), name="auth-session"),
@@ -22,24 +30,24 @@ urlpatterns = [
     path(P + "stages/", stages.StageListView.as_view(), name="project-stages"),
     path(P + "stages/<str:kind>/", stages.StageDetailView.as_view(), name="project-stage"),
     path(P + "members/", members.MembersView.as_view(), name="project-members"),
-    path(P + "members/<int:user_id>/", members.MemberDetailView.as_view(), name="project-member"),
+    path(P + "members/<id:user_id>/", members.MemberDetailView.as_view(), name="project-member"),
     path(P + "join-requests/", members.JoinRequestsView.as_view(), name="project-join-requests"),
-    path(P + "join-requests/<int:request_id>/approve/",
+    path(P + "join-requests/<id:request_id>/approve/",
          members.JoinRequestDecisionView.as_view(approve=True), name="project-join-approve"),
-    path(P + "join-requests/<int:request_id>/decline/",
+    path(P + "join-requests/<id:request_id>/decline/",
          members.JoinRequestDecisionView.as_view(approve=False), name="project-join-decline"),
     path(P + "evidence/", evidence.EvidenceListView.as_view(), name="project-evidence"),
-    path(P + "evidence/<int:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="project-evidence-detail"),
-    path(P + "evidence/<int:evidence_id>/download/", evidence.EvidenceDownloadView.as_view(),
+    path(P + "evidence/<id:evidence_id>/", evidence.EvidenceDetailView.as_view(), name="project-evidence-detail"),
+    path(P + "evidence/<id:evidence_id>/download/", evidence.EvidenceDownloadView.as_view(),
          name="project-evidence-download"),
     path(P + "outcome-uploads/", outcomes.OutcomeUploadsView.as_view(), name="project-outcome-uploads"),
-    path(P + "outcome-uploads/<int:upload_id>/", outcomes.OutcomeUploadDetailView.as_view(),
+    path(P + "outcome-uploads/<id:upload_id>/", outcomes.OutcomeUploadDetailView.as_view(),
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
-    re_path(r"^projects/(?P<project_id>\d+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
+    re_path(r"^projects/(?P<project_id>\d{1,18})/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
             charts.ProjectChartView.as_view(), name="project-chart"),
-    re_path(r"^alliances/(?P<alliance_id>\d+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
+    re_path(r"^alliances/(?P<alliance_id>\d{1,18})/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
             charts.AllianceChartView.as_view(), name="alliance-chart"),
     path("findings/", findings.FindingListView.as_view(), name="findings"),
     path("findings/<slug:slug>/", findings.FindingDetailView.as_view(), name="finding"),
@@ -47,12 +55,12 @@ urlpatterns = [
             name="finding-results"),
     re_path(r"^findings/(?P<slug>[-\w]+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
             findings.FindingChartView.as_view(), name="finding-chart"),
-    path("findings/<slug:slug>/files/<int:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
+    path("findings/<slug:slug>/files/<id:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
-    path("follows/<int:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
+    path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
     path("feed/", follows.FeedView.as_view(), name="feed"),
-    path("alliances/<int:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
-    path("alliances/<int:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
+    path("alliances/<id:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
+    path("alliances/<id:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.
     re_path(r"^.*$", auth.api_not_found),

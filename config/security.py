@@ -1,4 +1,6 @@
-"""Response headers Django 5.2 does not set itself: a Content Security Policy and a Permissions Policy."""
+"""Response headers Django 5.2 does not set itself (a Content Security Policy, a Permissions Policy),
+and refusing NUL characters in addresses."""
+from django.http import JsonResponse
 
 # The frontend is plain ES modules and one stylesheet from this origin: nothing inline, no CDN.
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,3 +21,18 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS)
         return response
+
+
+class RefuseNulInQueryMiddleware:
+    """A NUL character in the address or query cannot match anything and PostgreSQL refuses it
+    in a query: answer 400 at once rather than a 500 from the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                          for key, values in request.GET.lists()):
+            return JsonResponse({"code": "invalid", "detail": "The address cannot contain the NUL character "
+                                                              "(%00). Remove it and try again."}, status=400)
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from ..errors import NotFound
 from ..models import Publication, PublicationTag
 from ..models.choices import MeasureKind, Phase, Subject
 from ..models.publication import EffectDirection, PublicationStatus
+from .id_filter import WholeNumberFilter
 
 
 def published() -> QuerySet[Publication]:
@@ -23,8 +24,8 @@ class FindingFilter(django_filters.FilterSet):
     theme = django_filters.CharFilter(method="filter_tag", label="Theme slug")
     measure_kind = django_filters.ChoiceFilter(choices=MeasureKind.choices, method="filter_tag")
     academic_year = django_filters.CharFilter()
-    alliance = django_filters.NumberFilter(field_name="alliance_id")
-    evidence_strength = django_filters.NumberFilter(field_name="evidence_strength", lookup_expr="gte",
+    alliance = WholeNumberFilter(field_name="alliance_id")
+    evidence_strength = WholeNumberFilter(field_name="evidence_strength", lookup_expr="gte", min_value=0, max_value=5,
                                                     label="At least this many padlocks (0-5)")
     direction = django_filters.ChoiceFilter(field_name="effect_direction", choices=EffectDirection.choices)
 

@@ -7,14 +7,15 @@ from ..errors import NotFound
 from ..models import OutcomeRecord, OutcomeUpload, Project
 from ..models.choices import StageKind
 from ..models.outcomes import OutcomeGroup
+from .id_filter import WholeNumberFilter
 
 
 class OutcomeFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(field_name="stage__kind", choices=StageKind.choices)
-    measure = django_filters.NumberFilter(field_name="measure_id")
+    measure = WholeNumberFilter(field_name="measure_id")
     group = django_filters.ChoiceFilter(choices=OutcomeGroup.choices)
-    school = django_filters.NumberFilter(field_name="school_id")
-    upload = django_filters.NumberFilter(field_name="upload_id")
+    school = WholeNumberFilter(field_name="school_id")
+    upload = WholeNumberFilter(field_name="upload_id")
 
     class Meta:
         model = OutcomeRecord

@@ -8,20 +8,21 @@ from .. import access
 from ..errors import NotFound
 from ..models import Project, ProjectMember, Theme
 from ..models.choices import Phase, Status, Subject
+from .id_filter import WholeNumberFilter
 
 
 class ProjectFilter(django_filters.FilterSet):
-    alliance = django_filters.NumberFilter(field_name="alliance_id")
+    alliance = WholeNumberFilter(field_name="alliance_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     subject = django_filters.ChoiceFilter(choices=Subject.choices)
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
     theme = django_filters.ModelChoiceFilter(
         field_name="themes", queryset=Theme.objects.all(), to_field_name="slug", label="Theme (slug)"
     )
-    school = django_filters.NumberFilter(method="filter_school", label="School id (a member's school)")
+    school = WholeNumberFilter(method="filter_school", label="School id (a member's school)")
     academic_year = django_filters.CharFilter()
-    lead = django_filters.NumberFilter(field_name="lead_id")
-    member = django_filters.NumberFilter(method="filter_member", label="User id of a project member")
+    lead = WholeNumberFilter(field_name="lead_id")
+    member = WholeNumberFilter(method="filter_member", label="User id of a project member")
 
     class Meta:
         model = Project

@@ -54,3 +54,46 @@ def test_uploads_are_throttled_per_user(world, api, monkeypatch):
     # then it is refused, and reading the list is not limited
     assert codes == [201, 201, 429]
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/projects/?academic_year=20%0025/26", "/api/v1/findings/?search=a%00b",
+                                 "/api/v1/projects/?theme=fe%00edback"])
+def test_a_nul_character_in_the_query_is_400_not_500(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_a_nul_character_in_json_is_400_and_nothing_is_created(world, api):
+    from research.models import Project
+
+    before = Project.objects.count()
+    response = api(world.user("teacher")).post("/api/v1/projects/", {
+        "alliance": world.alliance.id, "title": "t", "research_question": "q?", "subject": "maths", "phase": "ks2",
+        "academic_year": "2025/26", "themes": ["a\u0000"]}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+    assert "NUL" in response.json()["detail"] and Project.objects.count() == before
+
+
+@pytest.mark.parametrize("url", ["/api/v1/projects/?member=99999999999999999999",
+                                 "/api/v1/schools/?alliance=99999999999999999999",
+                                 "/api/v1/findings/?alliance=99999999999999999999",
+                                 "/api/v1/measures/?alliance=99999999999999999999"])
+def test_an_id_too_large_for_the_database_is_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/projects/99999999999999999999/", "/api/v1/projects/99999999999999999999/stages/",
+                                 "/api/v1/alliances/99999999999999999999/synthesis/"])
+def test_a_path_id_too_large_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_a_delete_to_an_unknown_api_address_is_a_json_404_not_a_csrf_page(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.user("member"))
+    response = client.delete("/api/v1/follows/-3708/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
