@@ -21,6 +21,19 @@ from .csv_export import csv_response
 FORMATS = ("svg", "png", "json", "csv")
 
 
+class ChartDataOut(serializers.Serializer):
+    title = serializers.CharField()
+    alt_text = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    table = serializers.ListField(child=serializers.DictField())
+
+
+CHART_RESPONSES = {
+    (200, "image/svg+xml"): OpenApiTypes.BINARY, (200, "image/png"): OpenApiTypes.BINARY,
+    (200, "application/json"): ChartDataOut, (200, "text/csv"): OpenApiTypes.BINARY, 304: None,
+}
+
+
 class ChartQuery(serializers.Serializer):
     measure = serializers.IntegerField(required=False, allow_null=True, default=None)
     measure_kind = serializers.ChoiceField(choices=MeasureKind.choices, required=False, allow_null=True,
@@ -32,8 +45,7 @@ def chart_body(spec: charts.ChartSpec, fmt: str) -> tuple[bytes, str]:
     if fmt in ("svg", "png"):
         return charts.render(spec, fmt), charts.CONTENT_TYPES[fmt]
     if fmt == "json":
-        body = {"title": spec.title, "alt_text": spec.alt_text, "columns": spec.columns, "table": spec.table,
-                "notes": spec.notes}
+        body = {"title": spec.title, "alt_text": spec.alt_text, "columns": spec.columns, "table": spec.table}
         return json.dumps(body).encode(), "application/json"
     response = csv_response(spec.columns, ([row.get(c) for c in spec.columns] for row in spec.table), "chart.csv")
     return response.content, "text/csv; charset=utf-8"
@@ -56,8 +68,7 @@ def _query(request) -> dict:
 class ProjectChartView(ProjectScopedMixin, APIView):
     """trajectory, distribution, gap (per measure: ?measure=) and effects (all measures)."""
 
-    @extend_schema(parameters=[OpenApiParameter("measure", int)],
-                   responses={(200, "image/svg+xml"): OpenApiTypes.BINARY, 304: None})
+    @extend_schema(parameters=[OpenApiParameter("measure", int)], responses=CHART_RESPONSES)
     def get(self, request, project_id, name, fmt):
         project = self.get_project()
         measure = _query(request)["measure"]
@@ -79,7 +90,7 @@ class AllianceChartView(APIView):
     """forest (?measure_kind=), pipeline and collaboration: as the viewer may see the alliance."""
 
     @extend_schema(parameters=[OpenApiParameter("measure_kind", str, enum=MeasureKind.values)],
-                   responses={(200, "image/svg+xml"): OpenApiTypes.BINARY, 304: None})
+                   responses=CHART_RESPONSES)
     def get(self, request, alliance_id, name, fmt):
         alliance = get_object_or_404(Alliance, pk=alliance_id)
         data = alliance_chart_input(user=request.user, alliance=alliance, name=name,

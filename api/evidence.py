@@ -112,7 +112,7 @@ class EvidenceDetailView(EvidenceScopedMixin, APIView):
 class EvidenceDownloadView(EvidenceScopedMixin, APIView):
     """The file itself, only for those who may see this evidence; always as an attachment."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, project_id, evidence_id):
         evidence = self.get_evidence(evidence_id)
         if not evidence.file:

@@ -15,7 +15,7 @@ from research.selectors.findings import FindingFilter, facets, finding_get, orde
 from research.services.publications import publication_chart
 
 from .caching import etag_matches, not_modified, tag_response
-from .charts import ChartQuery
+from .charts import CHART_RESPONSES, ChartQuery
 from .csv_export import csv_response
 from .pagination import PageNumberPagination
 
@@ -119,7 +119,7 @@ def _result_rows(results: dict):
 class FindingResultsView(APIView):
     """The finding's results table as CSV or JSON (as published: small cells suppressed)."""
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, "application/json"): dict})
     def get(self, request, slug, fmt):
         publication = live_finding(slug)
         rows = list(_result_rows(publication.content["results"]))
@@ -135,8 +135,7 @@ class FindingResultsView(APIView):
 class FindingChartView(APIView):
     """A finding's chart as drawn from its frozen results: SVG, PNG, or its data (JSON, CSV)."""
 
-    @extend_schema(parameters=[OpenApiParameter("measure", int)],
-                   responses={(200, "image/svg+xml"): OpenApiTypes.BINARY, 304: None})
+    @extend_schema(parameters=[OpenApiParameter("measure", int)], responses=CHART_RESPONSES)
     def get(self, request, slug, name, fmt):
         publication = live_finding(slug)
         query = ChartQuery(data=request.query_params)
@@ -163,7 +162,7 @@ class FindingChartView(APIView):
 class FindingFileView(APIView):
     """A copy of evidence that was public when the finding was published."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, slug, file_id):
         from django.http import FileResponse
 

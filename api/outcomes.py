@@ -1,5 +1,5 @@
 """/projects/{id}/outcome-uploads/ and /outcomes/: pupil data, for the project group only."""
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
 from rest_framework import parsers, permissions, renderers, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -136,7 +136,7 @@ class OutcomeUploadDetailView(ProjectScopedMixin, APIView):
     def get(self, request, project_id, upload_id):
         return Response(OutcomeUploadOut(self._upload(request, upload_id)).data)
 
-    @extend_schema(responses=OutcomeUploadOut)
+    @extend_schema(responses={200: OutcomeUploadOut})
     def delete(self, request, project_id, upload_id):
         upload = outcome_upload_delete(actor=request.user, project=self.get_project(), upload_id=upload_id)
         return Response(OutcomeUploadOut(upload).data)
@@ -193,7 +193,10 @@ class OutcomesView(CSVDownloadMixin, ProjectScopedMixin, APIView):
         parameters=[OpenApiParameter("stage", str), OpenApiParameter("measure", int),
                     OpenApiParameter("group", str), OpenApiParameter("school", int),
                     OpenApiParameter("format", str, enum=["json", "csv"])],
-        responses=OutcomeOut(many=True),
+        responses={200: inline_serializer("PaginatedOutcomeList", {
+            "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True), "results": OutcomeOut(many=True)}),
+            (200, "text/csv"): OpenApiTypes.BINARY},
     )
     def get(self, request, project_id):
         project = self.get_project()

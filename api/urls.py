@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import ids  # noqa: F401  (registers the <id:...> path converter)
+from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
@@ -45,16 +45,15 @@ urlpatterns = [
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
-    re_path(r"^projects/(?P<project_id>\d{1,18})/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
-            charts.ProjectChartView.as_view(), name="project-chart"),
-    re_path(r"^alliances/(?P<alliance_id>\d{1,18})/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
-            charts.AllianceChartView.as_view(), name="alliance-chart"),
+    path(P + "charts/<chartname:name>.<chartfmt:fmt>", charts.ProjectChartView.as_view(), name="project-chart"),
+    path("alliances/<id:alliance_id>/charts/<chartname:name>.<chartfmt:fmt>", charts.AllianceChartView.as_view(),
+         name="alliance-chart"),
     path("findings/", findings.FindingListView.as_view(), name="findings"),
     path("findings/<slug:slug>/", findings.FindingDetailView.as_view(), name="finding"),
-    re_path(r"^findings/(?P<slug>[-\w]+)/results\.(?P<fmt>csv|json)$", findings.FindingResultsView.as_view(),
-            name="finding-results"),
-    re_path(r"^findings/(?P<slug>[-\w]+)/charts/(?P<name>[a-z]+)\.(?P<fmt>svg|png|json|csv)$",
-            findings.FindingChartView.as_view(), name="finding-chart"),
+    path("findings/<slug:slug>/results.<tablefmt:fmt>", findings.FindingResultsView.as_view(),
+         name="finding-results"),
+    path("findings/<slug:slug>/charts/<chartname:name>.<chartfmt:fmt>", findings.FindingChartView.as_view(),
+         name="finding-chart"),
     path("findings/<slug:slug>/files/<id:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),

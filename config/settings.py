@@ -197,6 +197,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "PATH_CONVERTER_OVERRIDES": {  # the converters of api/converters.py, as the schema describes them
+        "id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999},
+        "chartname": {"type": "string", "pattern": "^[a-z]{1,20}$"},
+        "chartfmt": {"type": "string", "enum": ["svg", "png", "json", "csv"]},
+        "tablefmt": {"type": "string", "enum": ["csv", "json"]},
+    },
     "ENUM_NAME_OVERRIDES": {
         "MeasureKindEnum": "research.models.choices.MeasureKind",
         "EvidenceKindEnum": "research.models.choices.EvidenceKind",
