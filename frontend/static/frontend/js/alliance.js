@@ -1,11 +1,11 @@
-// The alliance lead's page: proposals, projects to publish, the pooled synthesis, pipeline and collaboration.
+// The alliance lead's page: proposals, projects to publish, the synthesis, pipeline, collaboration.
 import { api, listAll, taxonomy } from "./api.js";
 import { $, announce, el, list, muted, num, projectLink, replace, table } from "./dom.js";
 import { startPage } from "./layout.js";
 import { chart, effectText } from "./results.js";
 import { actionLabel, transitionButton } from "./transitions.js";
 
-// Each button names its project: a screen reader may list the buttons alone.
+// Each button names its project: screen readers may list buttons alone.
 const card = (project, actions, options, ...content) => el("li.card",
   el("h4.card-title", projectLink(project)), content, el("div.actions", actions.map((action) =>
     transitionButton(project, action, { ...options, label: `${actionLabel(action, project.status)}: ${project.title}` }))));
@@ -16,7 +16,7 @@ const queue = (id, heading, projects, empty, toCard) => el("section.queue", { "a
 const pooled = ({ groups }) => (groups.length ? table("Effect pooled across projects (random effects)",
   ["Kind of measure", "Projects", "Pooled g (95% CI)", "Between projects", "Which projects"], groups.map((g) => [
     g.measure_kind_label, `${g.k}`, effectText(g), g.reason || `τ² = ${num(g.tau2, 3)}, I² = ${num(g.i2_percent, 0)}%`,
-    [...g.projects.map((p) => `${p.label} (g = ${num(p.g, 2)}, ${p.n} pupils)`), ...g.excluded.map((p) => `not pooled: ${p.label} (${p.reason})`)].join("; "),
+    [...g.projects.map((p) => `${p.label} (${p.n} pupils)`), ...g.excluded.map((p) => `not pooled: ${p.label} (${p.reason})`)].join("; "),
   ])) : muted("No project has results to pool yet."));
 
 async function renderAlliance(section, { id, name }, statuses) {

@@ -1,13 +1,13 @@
-// The API: JSON or multipart (XHR reports upload progress), with the session and CSRF token.
+// The API: JSON or multipart (XHR: upload progress), with the session and CSRF token.
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body.detail || `The server answered ${status}.`);
+    super(body.detail || `Something went wrong on the server (${status}). Try again in a moment.`);
     Object.assign(this, { errors: {}, conditions: [] }, body, { status, code: body.code || "error", detail: this.message });
   }
 }
 
-/** A path under /api/v1/ (or absolute): resolves to the parsed body, or rejects with an ApiError carrying it. */
+/** A path under /api/v1/ (or absolute) → the parsed body; else an ApiError carrying it. */
 export function api(path, { method = "GET", body, query = {}, onProgress } = {}) {
   const url = new URL(/^(\/|http)/.test(path) ? path : `/api/v1/${path}`, location.origin);
   for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
@@ -21,12 +21,10 @@ export function api(path, { method = "GET", body, query = {}, onProgress } = {})
     if (json) request.setRequestHeader("Content-Type", "application/json");
     if (onProgress) request.upload.onprogress = (event) => onProgress((100 * event.loaded) / event.total);
     request.onload = () => {
-      let data;
+      let data = {};
       try {
         data = JSON.parse(request.responseText || "{}");
-      } catch {
-        data = { detail: `Something went wrong on the server (${request.status}). Try again in a moment.` };
-      }
+      } catch {} // not JSON: an error page
       if (request.status < 300) resolve(data);
       else reject(new ApiError(request.status, data));
     };
@@ -46,7 +44,7 @@ export async function listAll(path, query = {}) {
 
 const once = (load) => { let promise; return () => (promise ??= load()); };
 
-/** The signed-in user (as /me/) or null; the same request also sets the CSRF cookie. */
+/** The signed-in user or null; this request also sets the CSRF cookie. */
 export const currentUser = once(() => api("auth/session/").then((me) => (me.id ? me : null)));
 export const taxonomy = once(() => api("taxonomy/"));
 export const signIn = (username, password) => api("auth/session/", { method: "POST", body: { username, password } });

@@ -1,12 +1,12 @@
-// Dashboard: my projects, news of what I follow, then my alliances' projects by status.
+// Dashboard: my projects, news of what I follow, my alliances' projects by status.
 import { api, listAll, taxonomy } from "./api.js";
-import { $, announce, el, formatDate, labelOf, muted, projectLink, replace, statusTag } from "./dom.js";
+import { $, announce, el, formatDate, labelOf, muted, projectLink, replace } from "./dom.js";
 import { startPage } from "./layout.js";
 
-/** The items as a list; none: the template's message (`empty`) shows instead. */
+/** The items as a list; if none, the template's `empty` message. */
 const list = (items, empty, item, attributes = { class: "plain cards" }) => ($(empty).hidden = items.length) && el("ul", attributes, items.map(item));
 
-const projectItem = (p) => el("li.card", el("h3.card-title", projectLink(p)), " ", statusTag(p),
+const projectItem = (p) => el("li.card", el("h3.card-title", projectLink(p)), " ", el(`span.tag.tag-${p.status}`, p.status_label),
   el("p", p.research_question), muted(`${p.subject_label} · ${p.phase_label} · ${p.academic_year} · led by ${p.lead.name}`));
 
 function allianceSection({ alliance, role }, projects, statuses) {
@@ -18,7 +18,7 @@ function allianceSection({ alliance, role }, projects, statuses) {
       el("ul.plain", group.map((p) => el("li", projectLink(p))))]) : muted("No projects in this alliance yet."));
 }
 
-/** News of what I follow (newest first): a status change or a publication. */
+/** News of what I follow, newest first: a status change or publication. */
 const news = (statuses) => (item) => el("li", muted(`${formatDate(item.at)}: `, "span"), item.finding
   ? [el("a", { href: `/findings/${item.finding}/` }, item.project.title), " was published in the findings library."]
   : [projectLink(item.project), `: ${labelOf(statuses, item.from_status)} → ${labelOf(statuses, item.to_status)}.`]);

@@ -1,6 +1,6 @@
-// Building page content safely: text always goes in as text, never parsed as HTML.
+// Building page content safely: text goes in as text, never parsed as HTML.
 
-/** el("a.some-class", {href: "/x", onclick: f}, "text", node...): attributes (false/null left out; optional), children. */
+/** el("a.class", {href: "/x", onclick: f}, "text", node...): optional attributes (false/null left out), children. */
 export function el(tag, attributes, ...children) {
   if (attributes?.constructor !== Object) [attributes, children] = [{}, [attributes, ...children]];
   const [name, ...classes] = tag.split(".");
@@ -23,7 +23,7 @@ export function replace(node, ...children) {
   return node;
 }
 
-/** Say it in the aria-live status line (cleared first, so a repeat is heard again). */
+/** Say it in the aria-live status line (cleared first: a repeat is heard). */
 export function announce(message) {
   $("#status").textContent = "";
   setTimeout(() => { $("#status").textContent = message; }, 50);
@@ -37,7 +37,7 @@ export const humanise = (name) => name.charAt(0).toUpperCase() + name.slice(1).r
 /** To `digits` places, with a true minus; "c" (withheld) passes through. */
 export const num = (value, digits = 1) => (typeof value === "number" ? value.toFixed(digits).replace("-", "−") : value ?? "–");
 
-/** <option>s for [{value, label}], after an empty one labelled `blank` if given. */
+/** <option>s for [{value, label}], after a `blank` one if given. */
 export const options = (choices, blank) => [blank && el("option", { value: "" }, blank),
   ...choices.map((choice) => el("option", { value: choice.value }, choice.label))].filter(Boolean);
 
@@ -46,21 +46,18 @@ export const labelOf = (choices, value) => choices.find((choice) => choice.value
 export const facts = (pairs, className = "facts") => el(`dl.${className}`,
   pairs.filter((pair) => pair[1]).map(([term, value]) => [el("dt", term), el("dd", value)]));
 
-/** A table (scrolling sideways when narrow); each row's first cell is its header. */
+/** A table (scrolling sideways if narrow); each row's first cell heads it. */
 export const table = (caption, head, rows) => el("div.scroll", el("table", caption && el("caption", caption),
   el("thead", el("tr", head.map((text) => el("th", { scope: "col" }, text)))),
   el("tbody", rows.map(([first, ...rest]) => el("tr", el("th", { scope: "row" }, first), rest.map((cell) => el("td", cell)))))));
 
-/** Each [data-field="a.b"] under `root` gets that field's text (else its data-empty, or "Not written yet"). */
+/** Each [data-field="a.b"] under `root` gets that field (else its data-empty, or "Not written yet"). */
 export const fill = (data, root) => root.querySelectorAll("[data-field]").forEach((node) => {
-  node.textContent = node.dataset.field.split(".").reduce((value, key) => value?.[key], data) || node.dataset.empty || "Not written yet";
+  node.textContent = node.dataset.field.split(".").reduce((value, key) => value?.[key], data) || (node.dataset.empty ?? "Not written yet");
 });
 
-/** A <ul> with an <li> for each item. */
 export const list = (items, attributes = {}) => el("ul", attributes, items.map((item) => el("li", item)));
 
 export const projectLink = (project) => el("a", { href: `/projects/${project.id}/` }, project.title);
 
 export const muted = (text, tag = "p") => el(`${tag}.muted`, text);
-
-export const statusTag = (project) => el("span", { class: `tag tag-${project.status}` }, project.status_label);

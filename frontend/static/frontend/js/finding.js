@@ -1,4 +1,4 @@
-// A finding as published (frozen), on its page and in its printable report; or its withdrawal notice.
+// A finding as published (frozen), on its page and report; or its withdrawal notice.
 import { api, taxonomy } from "./api.js";
 import { $, el, facts, fill, formatDate, replace } from "./dom.js";
 import { startPage } from "./layout.js";
@@ -23,7 +23,7 @@ function showFinding(f, stages) {
   fill({ ...f, when: [c.academic_year, c.term].filter(Boolean).join(", "), themes: c.themes.join(", "),
     measures: f.plan?.measures.map((m) => m.name).join(", "), published: `${formatDate(f.published_at)}, version ${f.version}` }, $("#finding"));
   replace($("#finding-headline"), headline(f));
-  // The theory session and progress update; what dissemination found has sections of its own.
+  // Theory and progress; dissemination's writing has sections of its own.
   replace($("#finding-done"), stages.slice(0, 2).map(({ value, label, field_details }) => [el("h3", label),
     facts([["Session", formatDate(f.stages[value].session_date)], ...field_details.map((d) => [d.label, f.stages[value][d.name]])], "plan")]));
   replace($("#finding-results"), resultsView(f.results, stages, `/api/v1/findings/${slug}/charts`, f.charts));

@@ -1,4 +1,4 @@
-// The findings library: a plain GET form (each search has an address), filters with facet counts, pages.
+// The findings library: a GET form (each search has an address), facet counts, pages.
 import { api, taxonomy } from "./api.js";
 import { $, el, fill, labelOf, replace } from "./dom.js";
 import { startPage } from "./layout.js";
@@ -10,7 +10,7 @@ const query = new URLSearchParams(location.search);
 function fillFilters(facets, choices) {
   const labels = { ...choices, theme: choices.themes.map((t) => ({ value: t.slug, label: t.name })),
     direction: Object.entries(DIRECTION).map(([value, label]) => ({ value, label })) };
-  // The filter is "at least n padlocks": count every finding with n or more.
+  // The filter is "at least n padlocks": count those with n or more.
   facets.evidence_strength = [5, 4, 3, 2, 1].map((n) => ({ value: n, label: `At least ${n} padlocks`,
     count: facets.evidence_strength.reduce((sum, f) => sum + (f.value >= n && f.count), 0) })).filter((f) => f.count);
   for (const [name, counts] of Object.entries(facets)) {
@@ -30,7 +30,7 @@ function finding(f) {
   return card;
 }
 
-// The API's own links to the pages either side carry the same query: this page takes it as is.
+// The API's links to the pages either side carry the query: taken as is.
 const pageLink = (url, text) => url && el("a", { href: `?${new URL(url).searchParams}` }, text);
 
 async function start() {

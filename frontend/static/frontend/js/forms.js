@@ -1,7 +1,7 @@
-// The API's errors, GOV.UK style: a focused summary linking to each field, the message beside it.
+// The API's errors, GOV.UK style: a focused summary linking to each field; messages beside them.
 import { el, list, replace } from "./dom.js";
 
-/** DRF nests messages for list items ({"0": ["..."]}); flatten to plain sentences. */
+/** DRF nests list items' messages ({"0": [...]}): flatten them. */
 const messages = (value) => (value && typeof value === "object" ? Object.values(value).flatMap(messages) : [`${value}`]);
 
 /** The control to mark and its label (a checkbox group's first box). */
@@ -19,7 +19,7 @@ export function clearErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
 }
 
-/** The API's detail (unless it only repeats the field messages), its conditions, the field messages. */
+/** The API's detail (unless it repeats the field messages), conditions, field messages. */
 const summary = (error, items = []) => [
   el("h2.error-title", "There is a problem"),
   (error.code !== "invalid" || !items.length || items.some((item) => !item.target)) && el("p", error.detail),
@@ -37,7 +37,7 @@ export function showErrors(form, error) {
     const field = target.closest(".field") || target.parentElement;
     const id = `${target.id}-error`;
     field.classList.add("field-has-error");
-    // After the label and hint, just before the control (or the group's options), as GOV.UK does.
+    // After the label and hint, before the control (or the options), as GOV.UK does.
     (field.querySelector(".checkboxes") || target).before(el("p.field-error", { id }, el("span.visually-hidden", "Error: "), texts.join(" ")));
     const described = target.getAttribute("aria-describedby") || "";
     if (!described.includes(id)) target.setAttribute("aria-describedby", `${described} ${id}`.trim());
@@ -54,15 +54,14 @@ export function showErrorBox(box, error) {
   box.focus();
 }
 
-export const hideErrorBox = (box) => { box.hidden = true; };
 
-/** On submit (bound once per form), `work(formData)`, the buttons disabled meanwhile: nothing goes twice. */
+/** On submit (bound once), `work(formData)` with the buttons disabled: nothing goes twice. */
 export function onSubmit(form, work) {
   if (form.dataset.bound) return;
   form.dataset.bound = "yes";
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const data = new FormData(form, event.submitter); // before disabling it: the submitter's value counts
+    const data = new FormData(form, event.submitter); // before disabling: the submitter counts
     const buttons = form.querySelectorAll("button");
     buttons.forEach((button) => { button.disabled = true; });
     try {

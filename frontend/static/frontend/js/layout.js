@@ -1,4 +1,4 @@
-// The header every page shares: who is signed in, sign out, and the alliance queue link for leads.
+// The shared header: who is signed in, sign out, the queue link for alliance leads.
 import { currentUser, signOut } from "./api.js";
 import { $, announce, el } from "./dom.js";
 
@@ -10,7 +10,7 @@ function renderAccount(me) {
   $("#nav-alliance").hidden = !me.memberships.some((m) => m.role === "lead");
 }
 
-/** Fill the header; resolves to the signed-in user (or null). `signedIn`: send visitors to sign in. */
+/** Fill the header → the signed-in user or null; `signedIn`: send visitors to sign in. */
 export async function startPage({ signedIn = false } = {}) {
   const me = await currentUser();
   renderAccount(me);

@@ -1,4 +1,4 @@
-// Sign in, then go back where the visitor was heading (a path on this site only, never off it).
+// Sign in, then back where the visitor was heading (on this site only).
 import { signIn } from "./api.js";
 import { $ } from "./dom.js";
 import { onSubmit, showErrors } from "./forms.js";

@@ -1,4 +1,4 @@
-// Evidence: the list (with who may see each item) and the form: a file (with progress), a link or a note.
+// Evidence: the list (with who may see each) and the form: a file (with progress), a link or a note.
 import { api, upload } from "./api.js";
 import { $, announce, el, formatDate, labelOf, muted, options, replace } from "./dom.js";
 import { clearErrors, onSubmit, showErrors } from "./forms.js";
@@ -20,13 +20,11 @@ async function renderList({ choices, id }) {
 
 const showContentField = (form) => form.querySelectorAll("[data-content]").forEach((field) => { field.hidden = field.dataset.content !== form.content.value; });
 
-async function submit(page, form) {
+async function submit(page, form, data) {
   const bar = $("#evidence-progress-bar");
-  const chosen = form.content.value;
-  const data = new FormData();
-  for (const name of ["stage", "kind", "title", "visibility"]) data.append(name, form.elements[name].value);
-  if (chosen !== "file") data.append(chosen, form[chosen].value.trim());
-  else if (form.file.files.length) data.append("file", form.file.files[0]);
+  const chosen = data.get("content");
+  // Only the chosen content goes (and no empty file).
+  for (const name of ["content", "file", "link", "text"]) if (name !== chosen || data.get(name).size === 0) data.delete(name);
   bar.value = 0;
   bar.parentNode.hidden = chosen !== "file";
   try {
@@ -37,7 +35,7 @@ async function submit(page, form) {
     setUpForm(page, form);
     await renderList(page);
   } catch (error) {
-    // Given nothing at all, the API files "exactly one of" under `file`: show it where the user is.
+    // Given nothing, the API files "exactly one of" under `file`: show it where the user is.
     if (chosen !== "file" && error.errors.file) error.errors = { [chosen]: error.errors.file };
     showErrors(form, error);
   } finally {
@@ -56,7 +54,7 @@ export async function renderEvidence(page) {
   const form = $("#evidence-form");
   if (!(form.hidden = !page.project.permissions.add_evidence)) {
     form.onchange = (event) => event.target.name === "content" && showContentField(form);
-    onSubmit(form, () => submit(page, form));
+    onSubmit(form, (data) => submit(page, form, data));
     setUpForm(page, form);
   }
   await renderList(page).catch((error) => replace($("#evidence-list"), el("li.error-text", error.detail)));

@@ -1,4 +1,4 @@
-// The project group: its members, asking to join, and the project lead's answers.
+// The project group: members, asking to join, the lead's answers.
 import { api } from "./api.js";
 import { $, announce, el, formatDate, replace } from "./dom.js";
 import { onSubmit, showErrorBox, showErrors } from "./forms.js";
@@ -12,7 +12,7 @@ async function decide(page, request, verb) {
   try {
     await api(`projects/${page.id}/join-requests/${request.id}/${verb}/`, { method: "POST" });
     announce(`${request.user.name}: request ${verb}d.`);
-    await page.refreshSummary(); // a new school may meet a condition for moving on
+    await page.refreshSummary(); // a new school may meet a condition
     await renderMembers(page);
   } catch (error) {
     showErrorBox($("#join-error"), error);

@@ -1,33 +1,32 @@
-// Outcome data (members): upload a stage's scores, checked first (a dry run) if wished; row errors; uploads.
+// Outcome data (members): upload a stage's scores (a dry run first if wished); row errors; uploads.
 import { api, upload } from "./api.js";
-import { $, announce, el, formatDate, humanise, labelOf, muted, options, replace, table } from "./dom.js";
-import { clearErrors, hideErrorBox, onSubmit, showErrorBox, showErrors } from "./forms.js";
+import { $, announce, el, fill, formatDate, humanise, labelOf, muted, options, replace, table } from "./dom.js";
+import { clearErrors, onSubmit, showErrorBox, showErrors } from "./forms.js";
 import { ask } from "./transitions.js";
 
 function preview(page, r) {
   const a = r.read_as;
-  const measures = page.project.measure_details.map((m) => ({ value: m.id, label: m.name }));
-  return [el("h3", r.dry_run ? "Checked: nothing has been stored yet" : "Uploaded"),
-    el("p", `${r.rows_read} rows read: ${r.records} scores ${r.dry_run ? "would be" : "were"} stored${r.would_replace ? `, replacing ${r.would_replace}` : ""}.`),
-    table("Scores by measure and group", ["Measure", "Group", "Scores"], r.summary.map((s) => [labelOf(measures, s.measure), humanise(s.group), `${s.records}`])),
-    el("p", { id: "columns-dropped" }, r.columns_dropped.length
-      ? [el("strong", "These identifying columns were removed and not stored: "), `${r.columns_dropped.join(", ")}.`]
-      : "No identifying columns were found."),
-    muted(`Read as ${a.format} in ${a.layout} format (${a.encoding}${a.delimiter ? `, separated by ${a.delimiter === "\t" ? "tabs" : a.delimiter}` : ""}${
-      a.sheet ? `, sheet ${a.sheet}` : ""}), headings on row ${a.header_row}; columns used: ${Object.values(a.columns_used).join(", ")}.`)];
+  fill({ ...r, heading: r.dry_run ? "Checked: nothing has been stored yet" : "Uploaded", verb: r.dry_run ? "would be" : "were",
+    replacing: r.would_replace ? `, replacing ${r.would_replace}` : "", dropped: r.columns_dropped.join(", "),
+    how: [a.encoding, a.delimiter && `separated by ${a.delimiter === "\t" ? "tabs" : a.delimiter}`, a.sheet && `sheet ${a.sheet}`].filter(Boolean).join(", "),
+    used: Object.values(a.columns_used).join(", ") }, $("#outcome-preview"));
+  $("#no-columns-dropped").hidden = !($("#columns-dropped").hidden = !r.columns_dropped.length);
+  replace($("#outcome-summary"), table("Scores by measure and group", ["Measure", "Group", "Scores"],
+    r.summary.map((s) => [page.project.measure_details.find((m) => m.id === s.measure)?.name, humanise(s.group), `${s.records}`])));
 }
 
 async function send(page, form, data) {
   const [errors, box, bar] = ["#outcome-errors", "#outcome-preview", "#outcome-progress-bar"].map((id) => $(id));
-  hideErrorBox(errors);
+  errors.hidden = true;
   clearErrors(form);
-  replace(box).className = "";
+  box.hidden = true;
   bar.value = 0;
   bar.parentNode.hidden = false;
   try {
     const result = await upload(`projects/${page.id}/outcome-uploads/`, data, (percent) => { bar.value = percent; });
-    replace(box, preview(page, result)).className = "panel";
-    box.focus(); // read out from its heading: checked, or uploaded
+    preview(page, result);
+    box.hidden = false;
+    box.focus(); // read out from its heading
     if (!result.dry_run) {
       form.file.value = "";
       await Promise.all([renderUploads(page), page.refreshResults()]);

@@ -1,4 +1,4 @@
-// Each stage's session and writing; its fields (label, hint, length) are the taxonomy's field_details.
+// Each stage's session and writing; its fields are the taxonomy's field_details.
 import { api } from "./api.js";
 import { $, announce, el, facts, formatDate, muted, replace } from "./dom.js";
 import { clearErrors, onSubmit, showErrors } from "./forms.js";
@@ -29,7 +29,7 @@ async function saveStage(page, stage, data, form) {
   try {
     await api(`projects/${page.project.id}/stages/${stage.kind}/`, { method: "PATCH", body });
     clearErrors(form);
-    // Only the summary: redrawing the stage forms would drop what is typed in the others.
+    // Only the summary: redrawing the forms would drop what is typed in the others.
     await page.refreshSummary();
     announce(`${stage.label} saved.`);
   } catch (error) {

@@ -1,4 +1,4 @@
-// A project's page: the project (or "not found" for anything the API hides), then each section's module.
+// A project's page (or "not found" for anything the API hides), a module per section.
 import { api, taxonomy } from "./api.js";
 import { $, announce, el, fill, formatDate, labelOf, list, muted, options, replace } from "./dom.js";
 import { startPage } from "./layout.js";
@@ -12,7 +12,7 @@ import { transitionButton } from "./transitions.js";
 const page = {
   id: Number($("#main").dataset.projectId),
   refreshSummary: () => fetchProject().then(renderSummary),
-  // After a status change, everything: what may be written has changed too.
+  // After a status change, all: what may be written has changed.
   refreshAll: () => fetchProject().then(renderAll),
   refreshResults: renderResults,
   /** A stage <select>: the stages reached so far, the latest chosen. */
@@ -22,14 +22,13 @@ const page = {
     select.value = reached.at(-1)?.kind;
   },
 };
-const ENDINGS = { published: "The findings are published.", withdrawn: "This project has been withdrawn.", declined: "This proposal was declined." };
 
 async function fetchProject() {
   [page.project, page.stages] = await Promise.all([api(`projects/${page.id}/`), api(`projects/${page.id}/stages/`)]);
 }
 
-/** The stages, and what the lifecycle guards still need before the next step (next_step.unmet). */
-function renderTimeline({ status, next_step: step }, stages) {
+/** The stages, and what the guards still need before the next step (next_step.unmet). */
+function renderTimeline({ status, status_label: statusLabel, next_step: step }, stages) {
   const current = ["theory", "progress", "dissemination", "published"].indexOf(status);
   replace($("#timeline"), stages.map((stage, i) => {
     const [state, label] = i < current ? ["done", "Complete"] : i === current ? ["current", "Current stage"]
@@ -39,7 +38,7 @@ function renderTimeline({ status, next_step: step }, stages) {
       stage.session_date && muted(`Session: ${formatDate(stage.session_date)}`, "span"));
   }));
   const target = step?.action === "publish" ? "publishing the findings" : `moving on to the ${stages[current + 1]?.label.toLowerCase()}`;
-  const [heading, text] = !step ? ["Where it stands", ENDINGS[status]] : step.action === "accept"
+  const [heading, text] = !step ? ["Where it stands", `This project is ${statusLabel.toLowerCase()}.`] : step.action === "accept"
     ? ["Next step", "The alliance lead accepts or declines the proposal."]
     : ["What is needed to move on", step.unmet.length ? `Still needed before ${target}:` : `Everything needed is in place for ${target}.`];
   replace($("#next-step"), el("h3", heading), el("p", text),
@@ -58,7 +57,7 @@ function renderSummary() {
   replace($("#action-buttons"), p.permissions.actions.map((action) => transitionButton(p, action, { errorBox: $("#action-error"), onDone: page.refreshAll })));
 }
 
-/** Follow, or stop: what happens to a followed project shows on the dashboard. */
+/** Follow, or stop: a followed project's news shows on the dashboard. */
 async function renderFollow() {
   const button = $("#follow-button");
   let mine = (await api("follows/")).find((f) => f.kind === "project" && f.target_id === page.id);
@@ -97,7 +96,7 @@ async function start() {
     [page.choices] = await Promise.all([taxonomy(), fetchProject()]);
   } catch (error) {
     if (error.status !== 404) return announce($("#project-loading").textContent = error.detail);
-    // Nothing of the project is ever put in the page: the API told us nothing, and we say nothing.
+    // The API told us nothing of the project, and we say nothing.
     $("#project").remove();
     $("#not-found").hidden = false;
     document.title = "Page not found – Action research";

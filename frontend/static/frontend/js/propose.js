@@ -1,4 +1,4 @@
-// Proposing a question. What is typed stays in localStorage until sent: a reload or failed save loses nothing.
+// Proposing a question. What is typed stays in localStorage until sent: nothing is lost.
 import { api, listAll, taxonomy } from "./api.js";
 import { $, announce, el, muted, options } from "./dom.js";
 import { clearErrors, onSubmit, showErrors } from "./forms.js";
@@ -31,9 +31,7 @@ function writeForm(values) {
 function loadDraft() {
   try {
     return JSON.parse(localStorage.getItem(draftKey));
-  } catch {
-    return null; // unreadable: start afresh
-  }
+  } catch {} // unreadable: start afresh
 }
 
 const saveDraft = () => localStorage.setItem(draftKey, JSON.stringify(readForm()));
@@ -47,7 +45,7 @@ async function loadMeasures(alliance, checked = []) {
 
 async function submit() {
   saveDraft();
-  // Numbers where the API wants ids; required choices left out when empty, so it says "required".
+  // Ids as numbers; empty required choices left out, so the API says "required".
   const body = { ...readForm() };
   body.measures = body.measures.map(Number);
   for (const name of ["alliance", "subject", "phase"]) if (!body[name]) delete body[name];

@@ -1,30 +1,32 @@
-// Results as tables and charts (project and finding pages); a value withheld from the viewer is "c".
+// Results as tables and charts; a value withheld from the viewer is "c".
 import { api } from "./api.js";
-import { el, humanise, labelOf, list, muted, num, table } from "./dom.js";
+import { $, el, fill, humanise, labelOf, list, muted, num, table } from "./dom.js";
 
 export const DIRECTION = { positive: "Intervention did better", negative: "Intervention did worse", unclear: "No clear difference",
-  not_estimated: "No effect size could be estimated" };
+  not_estimated: "Not estimated" };
 const CHARTS = { effects: "Effect sizes", trajectory: "Mean score by stage", distribution: "Spread of scores",
   gap: "Disadvantaged pupils and others", forest: "Effect sizes, and pooled", pipeline: "Projects by status and term",
   collaboration: "Schools working together" };
 
-const padlocks = (n, max = 5) => (typeof n === "number" ? `${n} of ${max} padlocks` : "not rated");
+/** Padlocks gained: a lower bound when criteria are withheld ("c"). */
+const padlocks = ({ padlocks: n, max_padlocks: max = 5, padlocks_withheld: withheld } = {}) =>
+  (typeof n === "number" ? `${n}${withheld ? " or more" : ""} of ${max} padlocks` : "not rated");
 
 /** "0.19 (95% CI −0.40 to 0.77)" */
 export const effectText = ({ g, ci_low, ci_high } = {}) => (g === "c" ? "c" : typeof g === "number"
   ? `${num(g, 2)} (95% CI ${num(ci_low, 2)} to ${num(ci_high, 2)})` : "not estimated");
 
-const months = (m) => (m == null ? "" : `, about ${num(m, 0)} months' progress`);
+const months = (m) => (typeof m === "number" ? `, about ${num(m, 0)} months' progress` : "");
 
-/** The headline effect: the between-group one the analysis chose, else within-group change. */
-const headlineCell = ({ effects: e = {} }) => e[e.headline] || e.within_group;
+/** The headline: the between-group effect the analysis chose ("c": withheld), else within-group change. */
+const headlineCell = ({ effects: e = {} }) => (e.headline === "c" ? { g: "c", n: "c", months: "c" } : e[e.headline] || e.within_group);
 
-/** A finding in short: its headline effect in words, and its padlocks. */
+/** A finding in short: its headline effect in words, its padlocks. */
 export const headline = ({ effect_direction, headline: h, evidence_strength }) => [
   el("p", el("strong", `${DIRECTION[effect_direction]}. `), typeof h.g === "number" && `${h.measure.name}: effect size g = ${effectText(h)}${months(h.months)}.`),
-  el("p", `Evidence strength: ${padlocks(evidence_strength)}`)];
+  el("p", `Evidence strength: ${padlocks({ padlocks: evidence_strength })}`)];
 
-/** A chart: the SVG; once drawn (not before: see README), its alt text from the .json; its data (.csv). */
+/** A chart: SVG; alt text from the .json, asked once drawn (a finding draws on first request); data (.csv). */
 export function chart(base, name, measure, caption) {
   const url = (format) => `${base}/${name}.${format}${measure ? `?measure=${measure}` : ""}`;
   const failed = () => { img.alt = `${CHARTS[name]} (no description)`; };
@@ -39,27 +41,29 @@ export const chartList = ({ measures }) => measures.filter((m) => !m.reason).fla
 
 function measureSection(m, stages, charts) {
   const { measure, effects: e = {}, evidence_strength: s = {} } = m;
-  const cell = headlineCell(m);
   return el("section", el("h3", measure.name, measure.unit && ` (${measure.unit})`),
     m.reason ? muted(m.reason) : table(`${measure.name}: pupils, mean and spread at each stage`, ["Stage", "Group", "Pupils (n)", "Mean", "SD"],
       m.descriptives.map((d) => [labelOf(stages, d.stage), humanise(d.group), num(d.n, 0), num(d.mean), num(d.sd)])),
-    el("p", el("strong", "Effect: "), cell ? `${cell.label}${/weaker/.test(e.design) ? `: ${e.design}` : ""}. ` : "", e.headline_reason),
-    s.criteria && [el("p", el("strong", "Evidence strength: "), padlocks(s.padlocks, s.max_padlocks)),
-      list(s.criteria.map((c) => [el("strong", `${c.met ? "✓" : "✗"} ${c.criterion}: `), c.reason]))],
+    ["final", "gain", "within_group"].filter((key) => e[key]).map((key) => el("p", el("strong", `${e[key].label}${key === e.headline ? " (headline)" : ""}: `),
+      `g = ${effectText(e[key])}, ${num(e[key].n, 0)} pupils${months(e[key].months)}${key === "within_group" ? `; ${e.design}` : ""}.`)),
+    e.headline_reason !== "c" && muted(e.headline_reason),
+    s.criteria && [el("p", el("strong", "Evidence strength: "), padlocks(s)),
+      list(s.criteria.map((c) => [el("strong", `${c.met === "c" ? "c" : c.met ? "✓" : "✗"} ${c.criterion}: `), c.reason]))],
     charts);
 }
 
-/** A line per measure, then each one's table, effect, padlocks (with reasons) and charts. */
+/** A line per measure, then each one's table, effects, padlocks (with reasons), charts; the "c" note if needed. */
 export function resultsView(results, stages, base, charts) {
+  const note = $(".c-note");
+  fill(results, note);
+  note.hidden = !JSON.stringify(results.measures).includes('"c"');
   const figures = (id) => charts.filter((c) => c.measure == id).map((c) => chart(base, c.name, c.measure, c.measure_name));
   return [
     table("The effect on each measure", ["Measure", "Pupils (n)", "Effect size g (95% CI)", "Months' progress", "Evidence strength"],
       results.measures.map((m) => {
         const cell = headlineCell(m) || {};
-        return [m.measure.name, num(cell.n, 0), effectText(cell), num(cell.months, 0), padlocks(m.evidence_strength?.padlocks)];
+        return [m.measure.name, num(cell.n, 0), effectText(cell), num(cell.months, 0), padlocks(m.evidence_strength)];
       })),
-    JSON.stringify(results.measures).includes('"c"') && el("p.panel", { id: "c-note" }, el("strong", "c"),
-      ` = fewer than ${results.min_cell} pupils (or a figure that would reveal such a group): hidden to protect privacy.`),
     results.measures.map((m) => measureSection(m, stages, figures(m.measure.id))),
     figures(null),
   ];

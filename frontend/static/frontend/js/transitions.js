@@ -1,10 +1,10 @@
-// Moving a project on. Destructive moves ask first; a stale page (409 stale_status) is told to reload.
+// Moving a project on: destructive moves ask first; a stale page (409) is told to reload.
 import { api } from "./api.js";
 import { $, announce, el } from "./dom.js";
-import { hideErrorBox, showErrorBox } from "./forms.js";
+import { showErrorBox } from "./forms.js";
 
 const NEXT_STAGE = { theory: "the progress update", progress: "dissemination" };
-const WORDS = { // [button, announcement when done]
+const WORDS = { // [button, said when done]
   accept: ["Accept the proposal", "The proposal has been accepted: the theory stage has begun."],
   decline: ["Decline the proposal", "The proposal has been declined."],
   advance: ["", "The project has moved on to its next stage."],
@@ -21,7 +21,7 @@ const CONFIRM = { // [question, consequence, reason required]
 export const actionLabel = (action, status) =>
   action === "advance" ? `Move on to ${NEXT_STAGE[status] || "the next stage"}` : WORDS[action]?.[0] || action;
 
-/** Ask in the page's <dialog>; resolves to the reason ("" if none is asked) if confirmed, else null. */
+/** Ask in the page's <dialog> → the reason ("" if not asked) if confirmed, else null. */
 export function ask(question, text, yes, needsReason) {
   const [dialog, form, reason] = ["#confirm-dialog", "#confirm-form", "#confirm-reason"].map((id) => $(id));
   $("#confirm-title").textContent = question;
@@ -43,13 +43,13 @@ export function ask(question, text, yes, needsReason) {
   });
 }
 
-/** A button for `action`; a refusal shows in `errorBox`, success calls `onDone`. */
+/** A button for `action`: a refusal shows in `errorBox`; success calls `onDone`. */
 export function transitionButton(project, action, { label, errorBox, onDone }) {
   const [question, consequence, needsReason] = CONFIRM[action] || [];
   const button = el("button", { type: "button", class: `button${question ? " warning" : ""}`, "data-action": action },
     label || actionLabel(action, project.status));
   button.addEventListener("click", async () => {
-    hideErrorBox(errorBox);
+    errorBox.hidden = true;
     const comment = question ? await ask(question, `${project.title}: ${consequence}`, actionLabel(action, project.status), needsReason) : "";
     if (comment === null) return;
     button.disabled = true;
