@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-browser bench install migrate demo clean
+.PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test-browser: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+
+# schemathesis against the OpenAPI schema as each role, each on a fresh copy of the demo data (PostgreSQL).
+SCHEMA_FUZZ_EXAMPLES ?= 20
+schema-fuzz: install
+	$(BIN)/python -m tests.schema.run_schemathesis --max-examples $(SCHEMA_FUZZ_EXAMPLES) \
+		--postgres $${SCHEMA_FUZZ_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+
+# A load run on loopback: gunicorn + PostgreSQL, several clients, 60 s or 4,000 requests; stops by itself.
+load: install
+	$(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-output
