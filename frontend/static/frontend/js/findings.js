@@ -10,14 +10,13 @@ const query = new URLSearchParams(location.search);
 function fillFilters(facets, choices) {
   const labels = { ...choices, theme: choices.themes.map((t) => ({ value: t.slug, label: t.name })),
     direction: Object.entries(DIRECTION).map(([value, label]) => ({ value, label })) };
-  // The filter is "at least n padlocks": count those with n or more.
-  facets.evidence_strength = [5, 4, 3, 2, 1].map((n) => ({ value: n, label: `At least ${n} padlocks`,
-    count: facets.evidence_strength.reduce((sum, f) => sum + (f.value >= n && f.count), 0) })).filter((f) => f.count);
+  // The filter (and its facet's count) is "at least n padlocks".
+  facets.evidence_strength = facets.evidence_strength.filter((f) => f.value).map((f) => ({ ...f, label: `At least ${f.value} padlocks` }));
   for (const [name, counts] of Object.entries(facets)) {
     const chosen = query.get(name) || "";
     const choice = (value, count, label) => el("option", { value, selected: `${value}` === chosen },
       `${label || labelOf(labels[name] || labels[`${name}s`] || [], value)} (${count})`);
-    form.elements[name]?.replaceChildren(el("option", { value: "" }, "Any"), counts.map((f) => choice(f.value, f.count, f.label)),
+    replace(form.elements[name], el("option", { value: "" }, "Any"), counts.map((f) => choice(f.value, f.count, f.label)),
       chosen && !counts.some((f) => `${f.value}` === chosen) && choice(chosen, 0));
   }
 }
@@ -39,7 +38,7 @@ async function start() {
   form.ordering.value = query.get("ordering") || "-published";
   try {
     const [data, choices] = await Promise.all([api("findings/", { query: Object.fromEntries(query) }), taxonomy()]);
-    const pages = Math.ceil(data.count / 20);
+    const pages = Math.ceil(data.count / (query.get("page_size") || 20));
     fillFilters(data.facets, choices);
     $("#findings-count").textContent = `${data.count} finding${data.count === 1 ? "" : "s"}${query.get("search") ? ` for “${query.get("search")}”` : ""}`;
     replace($("#findings-list"), data.results.length ? data.results.map(finding) : el("li", "No published finding matches. Try fewer words or filters."));
