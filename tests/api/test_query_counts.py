@@ -118,14 +118,14 @@ def test_pinned_query_count(pinned_world, role, url, expected):
 # are pinned by their own tests.
 FOUNDATION_READS = {
     "api/v1/me/", "api/v1/taxonomy/",
-    "api/v1/alliances/$", "api/v1/alliances/(?P<pk>[^/.]+)/$",
-    "api/v1/schools/$", "api/v1/schools/(?P<pk>[^/.]+)/$",
-    "api/v1/themes/$", "api/v1/themes/(?P<pk>[^/.]+)/$",
-    "api/v1/measures/$", "api/v1/measures/(?P<pk>[^/.]+)/$",
-    "api/v1/projects/$", "api/v1/projects/(?P<pk>[^/.]+)/$",
-    *(f"api/v1/projects/<int:project_id>/{suffix}" for suffix in (
+    "api/v1/alliances/$", "api/v1/alliances/(?P<pk>[0-9]{1,18})/$",
+    "api/v1/schools/$", "api/v1/schools/(?P<pk>[0-9]{1,18})/$",
+    "api/v1/themes/$", "api/v1/themes/(?P<pk>[0-9]{1,18})/$",
+    "api/v1/measures/$", "api/v1/measures/(?P<pk>[0-9]{1,18})/$",
+    "api/v1/projects/$", "api/v1/projects/(?P<pk>[0-9]{1,18})/$",
+    *(f"api/v1/projects/<id:project_id>/{suffix}" for suffix in (
         "transitions/", "plan-snapshots/", "stages/", "stages/<str:kind>/", "members/", "join-requests/",
-        "evidence/", "evidence/<int:evidence_id>/", "evidence/<int:evidence_id>/download/")),
+        "evidence/", "evidence/<id:evidence_id>/", "evidence/<id:evidence_id>/download/")),
 }
 
 
