@@ -122,7 +122,7 @@ class ProjectDetailOut(serializers.ModelSerializer):
         if not access.is_authenticated(user) or access.is_project_member(user, project):
             return None
         latest = project.join_requests.filter(user=user).order_by("-created_at", "-id").first()
-        return {"id": latest.id, "status": latest.status} if latest else None
+        return {"id": latest.id, "status": latest.status, "created_at": latest.created_at} if latest else None
 
     @extend_schema_field(AllianceRefOut)
     def get_alliance(self, project) -> dict:

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
 from ..errors import NotFound
-from ..models import Publication, PublicationTag
+from ..models import Publication, PublicationTag, Theme
 from ..models.choices import MeasureKind, Phase, Subject
 from ..models.publication import EffectDirection, PublicationStatus
 from .id_filter import WholeNumberFilter
@@ -78,19 +78,25 @@ def facets(queryset: QuerySet[Publication]) -> dict:
     ids = queryset.order_by().values("id")
     base = Publication.objects.filter(id__in=ids)
 
-    def count(field):
+    def count(field, labels=None):
         rows = base.values(field).annotate(n=Count("id")).order_by(field)
-        return [{"value": row[field], "count": row["n"]} for row in rows if row[field] is not None]
+        return [{"value": row[field], "count": row["n"], **({"label": labels.get(row[field], row[field])}
+                                                             if labels is not None else {})}
+                for row in rows if row[field] is not None]
 
     tags = (PublicationTag.objects.filter(publication__in=ids).values("kind", "value")
             .annotate(n=Count("publication", distinct=True)).order_by("kind", "value"))
+    labels = {"theme": dict(Theme.objects.values_list("slug", "name")), "measure_kind": dict(MeasureKind.choices)}
     by_kind: dict[str, list] = {"theme": [], "measure_kind": []}
     for row in tags:
-        by_kind.setdefault(row["kind"], []).append({"value": row["value"], "count": row["n"]})
+        by_kind.setdefault(row["kind"], []).append(
+            {"value": row["value"], "label": labels.get(row["kind"], {}).get(row["value"], row["value"]),
+             "count": row["n"]})
     alliances = base.values("alliance_id", "alliance__name").annotate(n=Count("id")).order_by("alliance__name")
     return {
-        "subject": count("subject"), "phase": count("phase"), "academic_year": count("academic_year"),
-        "direction": [{"value": r["value"], "count": r["count"]} for r in count("effect_direction")],
+        "subject": count("subject", dict(Subject.choices)), "phase": count("phase", dict(Phase.choices)),
+        "academic_year": count("academic_year"),
+        "direction": count("effect_direction", dict(EffectDirection.choices)),
         "evidence_strength": _at_least(count("evidence_strength")),
         "theme": by_kind["theme"], "measure_kind": by_kind["measure_kind"],
         "alliance": [{"value": r["alliance_id"], "label": r["alliance__name"], "count": r["n"]} for r in alliances],

@@ -158,12 +158,17 @@ def publication_chart(*, publication: Publication, name: str, measure_id: int | 
     if existing:
         return existing
     spec = project_chart_from_results(results, publication.research_question, name, measure_id)
+    drawn = PublicationChart(
+        publication=publication, name=name, measure_id=stored_measure, title=spec.title, alt_text=spec.alt_text,
+        svg=charts.render(spec, "svg").decode(), png=charts.render(spec, "png"), columns=spec.columns,
+        table=spec.table,
+    )
     try:
         with transaction.atomic():
-            return PublicationChart.objects.create(
-                publication=publication, name=name, measure_id=stored_measure, title=spec.title,
-                alt_text=spec.alt_text, svg=charts.render(spec, "svg").decode(), png=charts.render(spec, "png"),
-                columns=spec.columns, table=spec.table,
-            )
-    except IntegrityError:  # drawn by a simultaneous request: keep that drawing
-        return PublicationChart.objects.get(publication=publication, name=name, measure_id=stored_measure)
+            drawn.save()
+        return drawn
+    except IntegrityError:
+        # Drawn at the same moment by another request: keep that drawing if it can be read yet;
+        # otherwise answer with this one (drawn from the same frozen results, so the same chart).
+        return PublicationChart.objects.filter(publication=publication, name=name,
+                                               measure_id=stored_measure).first() or drawn

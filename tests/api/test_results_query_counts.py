@@ -13,8 +13,9 @@ from .results_support import chart_url, dissemination_project, make_pupils, publ
 pytestmark = pytest.mark.django_db
 
 # alliance roles (1) + project with alliance and lead (1) + its themes, measures and members
-# prefetched (3; the members also tell whether the viewer is one) + uploads for the fingerprint (1)
-WARM_MEMBER = 1 + 1 + 3 + 1
+# prefetched (3; the members also tell whether the viewer is one); the fingerprint reads nothing more
+# (uploads bump the project's updated_at)
+WARM_MEMBER = 1 + 1 + 3
 WARM_ANONYMOUS = WARM_MEMBER - 1  # no alliance roles to read
 NOT_MODIFIED_MEMBER = WARM_MEMBER  # a 304 needs the same fingerprint, and nothing else
 
