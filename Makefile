@@ -39,8 +39,10 @@ bench: install
 
 # schemathesis against the OpenAPI schema as each role, each on a fresh copy of the demo data (PostgreSQL).
 SCHEMA_FUZZ_EXAMPLES ?= 20
+SCHEMA_FUZZ_SECONDS ?= 2400
 schema-fuzz: install
 	$(BIN)/python -m tests.schema.run_schemathesis --max-examples $(SCHEMA_FUZZ_EXAMPLES) \
+		--time-budget $(SCHEMA_FUZZ_SECONDS) \
 		--postgres $${SCHEMA_FUZZ_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 
 # A load run on loopback: gunicorn + PostgreSQL, several clients, 60 s or 4,000 requests; stops by itself.

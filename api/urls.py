@@ -62,5 +62,5 @@ urlpatterns = [
     path("alliances/<id:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.
-    re_path(r"^.*$", auth.api_not_found),
+    re_path(r"^[\s\S]*$", auth.api_not_found),  # [\s\S]: even a path holding a newline
 ]

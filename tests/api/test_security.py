@@ -97,3 +97,8 @@ def test_a_delete_to_an_unknown_api_address_is_a_json_404_not_a_csrf_page(world)
     client.force_login(world.user("member"))
     response = client.delete("/api/v1/follows/-3708/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_an_address_with_control_characters_is_a_json_404(client):
+    response = client.post("/api/v1/projects/%06W%021%09%0A/transitions/", {"action": "accept"})
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
