@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from research.errors import InvalidInput
 from research.models import Membership
 
 from .common import display_name
@@ -20,6 +21,16 @@ class TokenIn(serializers.Serializer):
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 
 
+def signed_in_user(request):
+    """The user the posted username and password belong to, or a 400 that says they do not match."""
+    data = TokenIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = authenticate(request, **data.validated_data)
+    if user is None:
+        raise InvalidInput("That username and password do not match. Try again.", code="invalid_credentials")
+    return user
+
+
 class TokenView(APIView):
     """Exchange a username and password for a token: send it as `Authorization: Token <token>`."""
 
@@ -29,15 +40,7 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenIn, responses=inline_serializer("TokenOut", {"token": serializers.CharField()}))
     def post(self, request):
-        data = TokenIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
-        if user is None:
-            return Response(
-                {"code": "invalid_credentials", "detail": "That username and password do not match. Try again."},
-                status=400,
-            )
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _ = Token.objects.get_or_create(user=signed_in_user(request))
         return Response({"token": token.key})
 
 
@@ -99,14 +102,7 @@ class SessionView(APIView):
     def post(self, request):
         # Signing in changes who the browser is: protect it from cross-site requests too.
         SessionAuthentication().enforce_csrf(request)
-        data = TokenIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
-        if user is None:
-            return Response(
-                {"code": "invalid_credentials", "detail": "That username and password do not match. Try again."},
-                status=400,
-            )
+        user = signed_in_user(request)
         login(request, user)
         return Response(MeOut(user).data)
 
