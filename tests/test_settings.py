@@ -11,8 +11,12 @@ PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "research.example.org
               "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-for-tests-" + "z" * 30, "PSEUDONYM_KEY": "p" * 40}
 
 
+# Set by the browser tests' conftest for Playwright's event loop; never part of a deployment.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+
+
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in TEST_ONLY}
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=120)
