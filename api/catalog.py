@@ -11,6 +11,8 @@ from research.models.stage import STAGE_FIELDS
 from research.services.measures import measure_create
 from research.selectors.id_filter import WholeNumberFilter
 
+from .filter_backend import QueryFilterBackend
+
 
 class AllianceOut(serializers.ModelSerializer):
     class Meta:
@@ -44,7 +46,7 @@ class SchoolFilter(django_filters.FilterSet):
 class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = School.objects.all()
     serializer_class = SchoolOut
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter]
+    filter_backends = [QueryFilterBackend, filters.SearchFilter]
     filterset_class = SchoolFilter
     search_fields = ["name", "urn"]
 

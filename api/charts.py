@@ -12,6 +12,7 @@ from research import charts
 from research.models import Alliance
 from research.models.choices import MeasureKind
 from research.selectors.charts import alliance_chart, alliance_chart_input, project_chart_from_results
+from research.selectors.projects import project_for_results
 from research.selectors.results import data_fingerprint, results_for
 
 from .caching import cached, etag_matches, not_modified, tag_response
@@ -67,6 +68,8 @@ def _query(request) -> dict:
 
 class ProjectChartView(ProjectScopedMixin, APIView):
     """trajectory, distribution, gap (per measure: ?measure=) and effects (all measures)."""
+
+    project_selector = staticmethod(project_for_results)
 
     @extend_schema(parameters=[OpenApiParameter("measure", int)], responses=CHART_RESPONSES)
     def get(self, request, project_id, name, fmt):

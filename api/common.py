@@ -25,7 +25,9 @@ class SchoolRefOut(serializers.Serializer):
 class ProjectScopedMixin:
     """For routes under /projects/{project_id}/: the project, if the user may see it (else 404)."""
 
+    project_selector = staticmethod(project_get)  # what the route reads of the project
+
     def get_project(self):
         if not hasattr(self, "_project"):
-            self._project = project_get(user=self.request.user, project_id=self.kwargs["project_id"])
+            self._project = self.project_selector(user=self.request.user, project_id=self.kwargs["project_id"])
         return self._project

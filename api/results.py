@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from research.selectors.projects import project_for_results
 from research.selectors.results import data_fingerprint, results_for
 
 from .caching import cached, etag_matches, not_modified, tag_response
@@ -15,6 +16,8 @@ class MeasureQuery(serializers.Serializer):
 
 
 class ResultsView(ProjectScopedMixin, APIView):
+    project_selector = staticmethod(project_for_results)
+
     @extend_schema(parameters=[OpenApiParameter("measure", int, description="Only this measure.")],
                    responses={200: dict, 304: None})
     def get(self, request, project_id):

@@ -67,7 +67,7 @@ def project_member_ids(project: Project) -> set[int]:
         if prefetched is not None:  # the selectors prefetch the group: no second query
             cached = {m.user_id for m in prefetched}
         else:
-            cached = set(project.memberships.values_list("user_id", flat=True))
+            cached = set(project.memberships.order_by().values_list("user_id", flat=True))
         project._member_ids = cached
     return cached
 

@@ -1,3 +1,5 @@
+from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -41,7 +43,6 @@ class AllianceRefOut(serializers.Serializer):
 
 
 SUBJECT_LABELS, PHASE_LABELS, STATUS_LABELS = (dict(c.choices) for c in (Subject, Phase, Status))
-DATETIME = serializers.DateTimeField()
 
 
 class ProjectListOut(serializers.Serializer):
@@ -70,12 +71,18 @@ class ProjectListOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
+    @cached_property
+    def _datetime(self) -> serializers.DateTimeField:
+        # The time zone looked up once a page: DRF looks it up per value, through a costly thread-local.
+        return serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+
     def to_representation(self, row: dict) -> dict:
-        when = DATETIME
-        lead_name = f"{row['lead__first_name']} {row['lead__last_name']}".strip() or row["lead__username"]
+        when = self._datetime
+        lead = row["lead"]
+        lead_name = f"{lead['first_name']} {lead['last_name']}".strip() or lead["username"]
         return {
             "id": row["id"],
-            "alliance": {"id": row["alliance_id"], "name": row["alliance__name"], "slug": row["alliance__slug"]},
+            "alliance": row["alliance"],
             "title": row["title"], "research_question": row["research_question"],
             "subject": row["subject"], "subject_label": SUBJECT_LABELS[row["subject"]],
             "phase": row["phase"], "phase_label": PHASE_LABELS[row["phase"]], "themes": row["themes"],

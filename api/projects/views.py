@@ -1,4 +1,3 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, permissions, viewsets
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from research.selectors.projects import (
 from research.services.projects import project_propose, project_update
 
 from ..common import ProjectScopedMixin
+from ..filter_backend import QueryFilterBackend
 from .serializers import (
     PlanSnapshotOut,
     ProjectDetailOut,
@@ -30,7 +30,7 @@ from .serializers import (
 class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Research projects. Creating one proposes it; status changes go through /transitions/."""
 
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [QueryFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     filterset_class = ProjectFilter
     search_fields = ["title", "research_question"]
     ordering_fields = ["created_at", "updated_at", "title", "academic_year", "status"]

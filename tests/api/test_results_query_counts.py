@@ -12,11 +12,10 @@ from .results_support import chart_url, dissemination_project, make_pupils, publ
 
 pytestmark = pytest.mark.django_db
 
-# alliance roles (1) + project with alliance and lead (1) + its themes, measures and members
-# prefetched (3; the members also tell whether the viewer is one); the fingerprint reads nothing more
-# (uploads bump the project's updated_at)
-WARM_MEMBER = 1 + 1 + 3
-WARM_ANONYMOUS = WARM_MEMBER - 1  # no alliance roles to read
+# alliance roles (1) + project with its alliance (1) + its measures (1) + the group's user ids (1: is the
+# viewer a member?); the fingerprint reads nothing more (uploads bump the project's updated_at)
+WARM_MEMBER = 1 + 1 + 1 + 1
+WARM_ANONYMOUS = WARM_MEMBER - 2  # no alliance roles to read, and nobody to look for in the group
 NOT_MODIFIED_MEMBER = WARM_MEMBER  # a 304 needs the same fingerprint, and nothing else
 
 
