@@ -37,11 +37,14 @@ def measure_info(measure: Measure) -> MeasureInfo:
                        scale_max=measure.scale_max, higher_is_better=measure.higher_is_better, unit=measure.unit)
 
 
-def outcome_frame(project: Project, measure_ids: list[int] | None = None) -> pd.DataFrame:
+def outcome_frame(project: Project, measure_ids: list[int] | None = None,
+                  exclude_upload_id: int | None = None) -> pd.DataFrame:
     """The project's pupil rows as the analysis layer expects them."""
     rows = OutcomeRecord.objects.filter(project=project)
     if measure_ids is not None:
         rows = rows.filter(measure_id__in=measure_ids)
+    if exclude_upload_id is not None:
+        rows = rows.exclude(upload_id=exclude_upload_id)
     values = rows.values_list("pupil_key", "school_id", "group", "stage__kind", "measure_id", "score",
                               "disadvantaged", "send", "eal", "year_group")
     frame = pd.DataFrame.from_records(list(values), columns=FRAME_COLUMNS)

@@ -1,4 +1,5 @@
 """Keeping each project's stored headline effects in step with its outcome rows."""
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,10 +19,15 @@ def _reason(measure_result: dict) -> str:
 
 
 @transaction.atomic
-def effect_summaries_refresh(*, project: Project) -> list[EffectSummary]:
-    """Recompute the project's effect per measure from the non-member view (disclosure applies)."""
+def effect_summaries_refresh(*, project: Project, frame: pd.DataFrame | None = None) -> list[EffectSummary]:
+    """Recompute the project's effect per measure from the non-member view (disclosure applies).
+
+    `frame`: all the project's rows, when the caller already holds them (an import that has just
+    written them); otherwise they are read.
+    """
     measures = measure_infos(project)
-    results = non_member_view(project_results(outcome_frame(project), measures, project.alliance.min_cell_size))
+    frame = outcome_frame(project) if frame is None else frame
+    results = non_member_view(project_results(frame, measures, project.alliance.min_cell_size))
     EffectSummary.objects.filter(project=project).exclude(measure_id__in=[m.id for m in measures]).delete()
     summaries = []
     for measure, measure_result in zip(measures, results["measures"]):

@@ -9,10 +9,11 @@ import math
 import pytest
 
 from research.models import EffectSummary
+from research.services.summaries import effect_summaries_refresh
 
 from ..factories import MeasureFactory
-from .results_support import (delete_upload, dissemination_project, final_pupils, group, hedges, scores_of,
-                              synthesis_url, upload)
+from .results_support import (delete_upload, dissemination_project, final_pupils, group, hedges, make_pupils,
+                              scores_of, synthesis_url, upload, upload_all)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,25 @@ def test_a_small_group_is_stored_unusable(world, api):
     # then nothing from the suppressed cells is stored: no g, no variance, no n
     assert (stored.usable, stored.g, stored.variance, stored.n) == (False, None, None, 0)
     assert stored.reason
+
+
+def stored_summaries(project) -> list[tuple]:
+    return sorted(EffectSummary.objects.filter(project=project).values_list(
+        "measure_id", "usable", "g", "variance", "n", "reason"))
+
+
+def test_the_summary_an_import_stores_equals_one_read_back_from_the_database(world, api):
+    # given a project whose three stages were uploaded one by one (an import summarises the rows it
+    # holds in memory plus the others read back), then the baseline again (replace), with pupil premium
+    project = dissemination_project(world, "Summarised from memory")
+    pupils = (make_pupils(9, group="intervention", start=0, disadvantaged=4, base=41.0)
+              + make_pupils(8, group="comparison", start=500, disadvantaged=3, base=40.0, step=1.3))
+    member = api(world.user("member"))
+    upload_all(member, project, pupils, world.measure)
+    upload(member, project, pupils[:15], "theory", world.measure, mode="replace")
+    from_import = stored_summaries(project)
+    # when the summaries are recomputed from the rows in the database
+    effect_summaries_refresh(project=project)
+    # then they are exactly what the import stored, and usable (so the comparison compares numbers)
+    assert stored_summaries(project) == from_import
+    assert [row[1] for row in from_import] == [True]
