@@ -7,6 +7,9 @@ def main() -> None:
     try:
         from . import charts, imports, lists, synthesis
 
+        print(f"database {connection.vendor}, connections kept {connection.settings_dict['CONN_MAX_AGE']} s",
+              flush=True)
+
         project, measure, lead = bench_project()
         for line in imports.run(project, measure, lead):
             print(line, flush=True)
