@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 import django_filters
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from .. import access
@@ -60,7 +60,7 @@ def project_list_rows(page: list[dict]) -> list[dict]:
     ids = [row["id"] for row in page]
     alliances = {a["id"]: a for a in Alliance.objects.filter(
         id__in={row["alliance_id"] for row in page}).order_by().values("id", "name", "slug")}
-    leads = {u["id"]: u for u in User.objects.filter(
+    leads = {u["id"]: u for u in get_user_model().objects.filter(
         id__in={row["lead_id"] for row in page}).values("id", "username", "first_name", "last_name")}
     themes, measures, schools = defaultdict(list), defaultdict(list), defaultdict(dict)
     for project_id, slug in Project.themes.through.objects.filter(project_id__in=ids).values_list(

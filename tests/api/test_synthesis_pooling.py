@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 TOL = 1e-9
 
 
-@pytest.fixture
-def left_out(world, api):
+def add_left_out_projects(world, api) -> dict:
     """A project whose comparison group has 4 pupils, and one with no comparison group."""
     member = api(world.user("member"))
     small = dissemination_project(world, "Small comparison")
@@ -31,6 +30,11 @@ def left_out(world, api):
     alone = dissemination_project(world, "No comparison")
     upload_all(member, alone, make_pupils(8, group="intervention", start=8000, base=30.0), world.measure)
     return {"small": (small, small_data), "alone": (alone, None)}
+
+
+@pytest.fixture
+def left_out(world, api):
+    return add_left_out_projects(world, api)
 
 
 def by_hand(made: dict, titles) -> dict[int, tuple[float, float]]:
@@ -67,12 +71,8 @@ def test_small_cells_and_no_comparison_are_excluded_without_moving_the_pool(worl
     client = api(world.user("teacher"))
     before = group(client.get(synthesis_url(world)).json())
     # when a project with a 4-pupil comparison group and one with no comparison group add their data
-    member = api(world.user("member"))
-    small = dissemination_project(world, "Small comparison")
-    small_data = final_pupils(49.0, 41.0, 3.7, comparison_n=4, start=7000)
-    upload(member, small, small_data, "dissemination", world.measure)
-    alone = dissemination_project(world, "No comparison")
-    upload_all(member, alone, make_pupils(8, group="intervention", start=8000, base=30.0), world.measure)
+    added = add_left_out_projects(world, api)
+    (small, small_data), (alone, _) = added["small"], added["alone"]
     after = group(client.get(synthesis_url(world)).json())
     # then both are listed as excluded with a reason, and the pooled value is exactly as before
     excluded = {e["project_id"]: e["reason"] for e in after["excluded"]}
