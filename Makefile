@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Settings keep debug off unless told (config/settings.py): every target here is local use, so it says
+# so, unless the caller chose a value. The load run and schemathesis start their servers with debug
+# off and their own keys (tests/load/gunicorn_server.py).
+export DJANGO_DEBUG ?= 1
 
 .PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean
 

@@ -1,7 +1,10 @@
-"""Settings, read from the environment with safe local defaults.
+"""Settings, read from the environment. Debug is off unless DJANGO_DEBUG=1 says otherwise (fail closed).
 
-Local development needs nothing set: SQLite file, debug on, a development secret.
-Production (DJANGO_DEBUG=0) refuses to start without its secrets.
+Local development: `make run` and `make test` switch debug on themselves (the Makefile exports
+DJANGO_DEBUG=1; the test suite loads config.settings_test); a manage.py command typed by hand needs
+DJANGO_DEBUG=1 in front of it. With debug on: SQLite file, development secrets.
+With debug off (production, or anything that forgot DJANGO_DEBUG) the site refuses to start without
+its secrets, and refuses the development secrets, which are in the repository.
 """
 from pathlib import Path
 import os
@@ -24,20 +27,29 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
+LOCAL_USE = "For local development, set DJANGO_DEBUG=1 instead (make run and make test do)."
+
+
 def env_secret(name: str, dev_default: str) -> str:
-    """A secret from the environment; the development default is allowed only in debug."""
+    """A secret from the environment; the development default (public: it is in the repository) only in debug."""
     value = os.environ.get(name, "")
-    if value:
-        return value
-    if not DEBUG:
+    if DEBUG:
+        return value or dev_default
+    if not value:
         raise ImproperlyConfigured(
-            f"{name} must be set when DJANGO_DEBUG is off (production). "
-            "Set it to a long random string."
+            f"{name} must be set when DJANGO_DEBUG is off (production). Set it to a long random string. {LOCAL_USE}"
         )
-    return dev_default
+    if value == dev_default:
+        raise ImproperlyConfigured(
+            f"{name} is the development key, which is published in the repository; it cannot be used with "
+            f"DJANGO_DEBUG off. Set it to a long random string. {LOCAL_USE}"
+        )
+    return value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a deployment that forgets the variable must not show tracebacks and settings
+# to visitors, nor key pupils with the published development key.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-do-not-use-in-production")
 # Keys pupil identifiers (HMAC-SHA256); changing it breaks linking of pupils across uploads.
 PSEUDONYM_KEY = env_secret("PSEUDONYM_KEY", "dev-only-pseudonym-key")

@@ -11,8 +11,9 @@ PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "research.example.org
               "DJANGO_SECRET_KEY": "k" * 30 + "-production-secret-for-tests-" + "z" * 30, "PSEUDONYM_KEY": "p" * 40}
 
 
-# Set by the browser tests' conftest for Playwright's event loop; never part of a deployment.
-TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+# Set by the browser tests' conftest for Playwright's event loop, and by pytest-django for the suite's
+# own settings (config.settings_test, debug on); never part of a deployment.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
 
 
 def manage(*args, **env):

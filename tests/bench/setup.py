@@ -7,6 +7,9 @@ import django
 
 def start_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # A throwaway local database with the development keys: debug on, as `make bench` sets it
+    # (settings keep it off unless told).
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     # As deployed (README: production keeps connections open): otherwise every PostgreSQL request
     # would pay a new connection, which is not what a served request costs. SQLite is unaffected.
     os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")

@@ -70,7 +70,9 @@ class ThrowawayDatabases:
 
 def manage(database_url: str, *args: str, env: dict | None = None, timeout: float = 900) -> str:
     """Run `manage.py <args>` against one database and return its stdout (raises on failure)."""
-    full_env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
+    # Setting up a throwaway database is local use: debug on (settings keep it off unless told), as
+    # `make load` and `make schema-fuzz` set it; the servers under test run with debug off.
+    full_env = {"DJANGO_DEBUG": "1", **os.environ, **(env or {}), "DATABASE_URL": database_url}
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, text=True,
                           capture_output=True, timeout=timeout)
     if done.returncode != 0:
