@@ -11,6 +11,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from research import errors as domain
 
+from .parsers import TooDeep
+
 DOMAIN_STATUS = {
     domain.NotFound: status.HTTP_404_NOT_FOUND,
     domain.Forbidden: status.HTTP_403_FORBIDDEN,
@@ -26,6 +28,7 @@ DRF_CODES = {
     exceptions.NotFound: ("not_found", "Not found, or you do not have access to it."),
     exceptions.MethodNotAllowed: ("method_not_allowed", None),
     exceptions.UnsupportedMediaType: ("unsupported_media_type", None),
+    TooDeep: ("too_deep", None),  # before ParseError, its parent: the first match wins
     exceptions.ParseError: ("parse_error", None),
     exceptions.Throttled: ("throttled", None),
     exceptions.NotAcceptable: ("not_acceptable", None),
