@@ -7,6 +7,7 @@ With debug off (production, or anything that forgot DJANGO_DEBUG) the site refus
 its secrets, and refuses the development secrets, which are in the repository.
 """
 from pathlib import Path
+import ipaddress
 import os
 
 import dj_database_url
@@ -25,6 +26,17 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return int(value) if value.strip() else default
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks; a typo stops the start rather than trusting nothing quietly."""
+    entries = [entry.strip() for entry in os.environ.get(name, "").split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an IP address or network.") from None
+    return entries
 
 
 LOCAL_USE = "For local development, set DJANGO_DEBUG=1 instead (make run and make test do)."
@@ -89,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.SecurityHeadersMiddleware",
     "config.security.RefuseNulInQueryMiddleware",
+    "config.security.SignInFormThrottleMiddleware",
 ]
 
 if not DEBUG:
@@ -176,6 +189,11 @@ OUTCOME_MAX_ROWS = env_int("OUTCOME_MAX_ROWS", 200_000)
 # Django refuses bodies above this before any view runs; keep it above the upload limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(EVIDENCE_MAX_BYTES, OUTCOME_MAX_BYTES) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Proxies whose X-Forwarded-For is believed when counting sign-in attempts per address
+# (api.throttles.client_address): comma-separated IPs or networks. None by default: the address
+# that connected is the client's.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
