@@ -6,7 +6,10 @@ The project page stays open to everyone: published projects are public, and the 
 and printable reports are public. URL arguments (project_id, slug) reach the template as
 context, for the module to read from <main>'s data attributes.
 """
+import unicodedata
+
 from django.contrib.auth.decorators import login_required
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 
@@ -15,7 +18,30 @@ def page(template: str, signed_in: bool = False):
     return login_required(view) if signed_in else view
 
 
-login_page = page("login")
+def safe_next(request) -> str:
+    """Where to go after signing in: `next` if it stays on this site (same host, and https when the
+    request is), else "/". Characters browsers drop or reinterpret (tabs, newlines, other control and
+    format characters) are refused outright, whatever urlsplit makes of them."""
+    target = request.GET.get("next", "")
+    if not target or any(unicodedata.category(ch)[0] == "C" for ch in target):
+        return "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return "/"
+    return target
+
+
+class LoginPage(TemplateView):
+    """The sign-in shell; login.js signs in through the API, then goes to <main data-next>, which only
+    ever holds a checked address (the script never reads `next` from the address bar itself)."""
+
+    template_name = "frontend/login.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": safe_next(self.request)}
+
+
+login_page = LoginPage.as_view()
 dashboard_page = page("dashboard", signed_in=True)
 propose_page = page("propose", signed_in=True)
 alliance_page = page("alliance", signed_in=True)

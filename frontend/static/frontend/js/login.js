@@ -1,11 +1,11 @@
-// Sign in, then back where the visitor was heading (on this site only).
+// Sign in, then back where the visitor was heading: the server checked it is on this site and put it
+// on <main data-next> (frontend/views.py safe_next); the address bar is never read here.
 import { signIn } from "./api.js";
 import { $ } from "./dom.js";
 import { onSubmit, showErrors } from "./forms.js";
 import { startPage } from "./layout.js";
 
-const next = new URLSearchParams(location.search).get("next") || "/";
-const nextPath = /^\/(?!\/)/.test(next) ? next : "/";
+const nextPath = $("#main").dataset.next || "/";
 const form = $("#login-form");
 
 startPage().then((me) => me && location.replace(nextPath));
