@@ -37,6 +37,14 @@ def _count(value: object) -> int:
     return number
 
 
+def status_label(status: str) -> str:
+    """The lifecycle stage's name; an unknown status is made readable, underscores as spaces
+    (matplotlib leaves a legend label that starts with "_" out of the legend)."""
+    if status in STATUS_LABELS:
+        return STATUS_LABELS[status]
+    return status.replace("_", " ").strip().capitalize() or "Unnamed status"
+
+
 def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
     """Stacked bars: projects by status in each term. Input rows {term_label, status, count};
     terms keep the order given, statuses follow the project lifecycle."""
@@ -47,7 +55,7 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
     terms = list(dict.fromkeys(term for term, _ in totals))
     seen = {status for _, status in totals}
     statuses = [s for s in STATUS_ORDER if s in seen] + sorted(seen - set(STATUS_ORDER))
-    table = [{"term_label": term, "status": status, "status_label": STATUS_LABELS.get(status, status.capitalize()),
+    table = [{"term_label": term, "status": status, "status_label": status_label(status),
               "count": totals[(term, status)]} for term in terms for status in statuses if (term, status) in totals]
     if not table or sum(totals.values()) == 0:
         return empty_chart(title, NO_DATA, table, PIPELINE_COLUMNS, "No projects in any term yet.",
@@ -63,7 +71,7 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
         heights = np.array([totals.get((term, status), 0) for term in terms], dtype=float)
         colour = STATUS_COLOURS.get(status, EXTRA_COLOURS[index % len(EXTRA_COLOURS)])
         bars = ax.bar(xs, heights, width, bottom=bottoms, color=colour, edgecolor="white", linewidth=0.8,
-                      hatch=HATCHES[index % len(HATCHES)], label=STATUS_LABELS.get(status, status.capitalize()))
+                      hatch=HATCHES[index % len(HATCHES)], label=status_label(status))
         for term, bar, height in zip(terms, bars, heights):
             bar.set_gid(f"bar-{status}-{term}")
         labels = [f"{int(h)}" if h and h >= 0.06 * max(bottoms.max() + heights.max(), 1) else "" for h in heights]
@@ -87,7 +95,7 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
 
     described = []
     for term, total in zip(terms, bottoms):
-        parts = [f"{totals[(term, s)]} {STATUS_LABELS.get(s, s).lower()}" for s in statuses if totals.get((term, s))]
+        parts = [f"{totals[(term, s)]} {status_label(s).lower()}" for s in statuses if totals.get((term, s))]
         described.append(f"{term}: {int(total)} project{'s' if total != 1 else ''} ({', '.join(parts)})")
     alt = (f"Stacked bar chart of projects by status in each of {len(terms)} term{'s' if len(terms) != 1 else ''}. "
            + "; ".join(described) + ".")

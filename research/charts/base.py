@@ -18,7 +18,7 @@ from matplotlib.transforms import offset_copy
 from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
 from research.analysis.types import STAGES
 
-from .spec import FIGSIZE, ChartSpec
+from .spec import FIGSIZE, ChartSpec, ensure_rc_settings
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, SKY, GREEN = "#0072B2", "#E69F00", "#56B4E9", "#009E73"
@@ -44,6 +44,7 @@ SMALL = 7  # n labels and notes; few distinct font sizes keep the first render's
 
 def new_figure() -> Figure:
     """A 16:9 figure with its own Agg canvas (no pyplot, nothing shared between threads)."""
+    ensure_rc_settings()  # every Text made from here on reads text.parse_math (off: text is never maths)
     figure = Figure(figsize=FIGSIZE, dpi=100)
     FigureCanvasAgg(figure)
     return figure
@@ -147,10 +148,22 @@ def find_measure(results: Mapping, measure_id: int | str) -> dict:
 
 
 def is_suppressed(cell: Mapping | None) -> bool:
-    """True for a cell withheld by disclosure control (its values replaced by the marker)."""
+    """True for a cell withheld as a whole by disclosure control (its n replaced by the marker).
+
+    A cell that keeps its n but withholds some values (a descriptive cell shown to outsiders
+    without its range, or without its quartiles) is not suppressed: each chart checks the
+    values it draws with ``is_withheld``. Cells without an n count as suppressed if any value is.
+    """
     if not cell:
         return False
+    if "n" in cell:
+        return cell["n"] == MARKER
     return any(value == MARKER for key, value in cell.items() if key not in LABEL_FIELDS)
+
+
+def is_withheld(cell: Mapping, key: str) -> bool:
+    """True when disclosure control withheld this value: the marker, or (for outsiders) left out."""
+    return is_suppressed(cell) or cell.get(key, MARKER) == MARKER
 
 
 def number(value: object) -> float | None:
