@@ -3,7 +3,9 @@
 Transitions are data (the TRANSITIONS table). Each run locks the project row, checks who may
 act (research.access), that the project is still where the actor thinks it is, and every
 guard at once; then it writes the new status and exactly one StageTransition, and runs the
-transition's effects (freezing the plan at theory -> progress) in the same transaction.
+transition's effects (freezing the plan at theory -> progress) in the same transaction. Every
+transition also freezes what people outside the project see of its results
+(research.services.disclosed): those figures change here and nowhere else.
 """
 from __future__ import annotations
 
@@ -166,6 +168,9 @@ def project_transition(*, project_id: int, action: str, actor, comment: str = ""
         project=project, action=action, from_status=from_status, to_status=transition.target,
         actor=actor if access.is_authenticated(actor) else None, comment=comment.strip(),
     )
+    from .services.disclosed import disclosed_results_freeze
+
+    disclosed_results_freeze(project=project, reason=action)  # before publish, which copies it
     for effect in transition.effects:
         effect(project, actor, comment)
     return TransitionResult(project=project, record=record)

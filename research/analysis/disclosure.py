@@ -70,15 +70,21 @@ def _protect_partition(partition: Mapping, counts: Mapping[str, int], suppressed
 
 
 def suppression_plan(
-    cells: Iterable[Mapping], partitions: Iterable[Mapping] = (), min_cell: int = DEFAULT_MIN_CELL
+    cells: Iterable[Mapping], partitions: Iterable[Mapping] = (), min_cell: int = DEFAULT_MIN_CELL,
+    forced: Iterable[str] = (),
 ) -> set[str]:
-    """Ids of every cell a non-member must not see (primary, derived and secondary)."""
+    """Ids of every cell a non-member must not see (primary, derived and secondary).
+
+    ``forced``: cells withheld for another reason (the differencing audit, scores too alike),
+    treated like primary suppressions.
+    """
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
     by_id = {cell["cell"]: cell for cell in cells}
     partitions = list(partitions)
     counts = {cell_id: _n(cell) for cell_id, cell in by_id.items()}
     suppressed = {cell_id for cell_id, cell in by_id.items() if "n" in cell and counts[cell_id] < min_cell}
+    suppressed |= set(forced) & set(by_id)
     # Only cells with dependencies can be caught by rule 2. They are scanned in the same
     # order, one pass at a time, because which part rule 3 picks depends on what is hidden.
     # An empty list can never trigger rule 2 (anything else is kept, so bad input fails as before).
@@ -197,23 +203,34 @@ def _withhold_criteria(strength: dict | None, cells: list[dict], hiding: set[str
         strength["padlocks_withheld"] = withheld
 
 
-def non_member_view(results: dict) -> dict:
-    """The results as anyone outside the project may see them (project_results output in)."""
+def redact_measure(measure_result: dict, suppressed: set[str]) -> dict:
+    """A copy of one measure's results with the suppressed cells (and what rests on them) withheld."""
+    cells = collect_cells(measure_result)
+    public = _apply(measure_result, suppressed)
+    hiding = _hiding_pupils(cells, suppressed)
+    if "equivalence" in hiding and isinstance(public.get("effects"), dict):
+        # The headline choice (final scores or gains) follows from the baseline balance, which is withheld.
+        public["effects"]["headline_reason"] = MARKER
+        public["effects"]["headline"] = MARKER
+    _withhold_criteria(public.get("evidence_strength"), cells, hiding)
+    return public
+
+
+def non_member_view(results: dict, plans: Sequence[set[str]] | None = None) -> dict:
+    """The results with every cell a non-member must not see withheld (project_results output in).
+
+    ``plans``: the cells to suppress per measure, when the caller has worked them out (see
+    public_view.public_results, the only route to what non-members are shown); by default each
+    measure's suppression_plan.
+    """
     min_cell = int(results.get("min_cell", DEFAULT_MIN_CELL))
     # Measures are copied by _apply as it redacts; everything else is copied here.
     view = {key: value if key == "measures" else _copy_tree(value) for key, value in results.items()}
     measures = []
-    for measure_result in results.get("measures", []):
-        cells = collect_cells(measure_result)
-        suppressed = suppression_plan(cells, measure_result.get("partitions", ()), min_cell)
-        public = _apply(measure_result, suppressed)
-        hiding = _hiding_pupils(cells, suppressed)
-        if "equivalence" in hiding and isinstance(public.get("effects"), dict):
-            # The headline choice (final scores or gains) follows from the baseline balance, which is withheld.
-            public["effects"]["headline_reason"] = MARKER
-            public["effects"]["headline"] = MARKER
-        _withhold_criteria(public.get("evidence_strength"), cells, hiding)
-        measures.append(public)
+    for index, measure_result in enumerate(results.get("measures", [])):
+        suppressed = (plans[index] if plans is not None else
+                      suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell))
+        measures.append(redact_measure(measure_result, suppressed))
     view["measures"] = measures
     view["view"] = "non-member"
     view["disclosure"] = {

@@ -17,17 +17,21 @@ from .strength import evidence_strength
 from .types import STAGES, MeasureInfo
 
 
-def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int) -> dict:
+def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int,
+                    everyone: MeasureScores | None = None) -> dict:
     """Every table for one measure.
 
     ``measure_frame`` is the prepared frame for that measure, or its rows already split
     (MeasureScores.from_arrays), which is what project_results passes: every table then
     reads the same arrays instead of filtering the frame again.
+    ``everyone``: when the tables are over the analysed cohort, all the measure's pupils, from
+    which the groups taking part and the attrition counts come.
     """
     scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
-    groups = scores.groups
+    everyone = everyone or scores
+    groups = everyone.groups
     descriptives = descriptives_table(scores, groups)
-    attrition = attrition_table(scores, groups)
+    attrition = attrition_table(everyone, groups)
     equivalence = baseline_equivalence(scores, groups, measure)
     gap = gap_tables(scores, groups, measure)
     result = {
@@ -57,15 +61,31 @@ def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_ce
     """
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
-    rows = outcome_arrays(frame)
-    by_measure = rows.rows_by_measure()
-    no_rows = np.zeros(0, dtype=np.intp)
     return {
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": [
-            measure_results(MeasureScores.from_arrays(rows.take(by_measure.get(m.id, no_rows))), m, min_cell)
-            for m in measures
-        ],
+        "measures": [measure_results(scores, m, min_cell) for m, scores in zip(measures, _split(frame, measures))],
+    }
+
+
+def _split(frame: pd.DataFrame, measures: Sequence[MeasureInfo]) -> list[MeasureScores]:
+    rows = outcome_arrays(frame)
+    by_measure = rows.rows_by_measure()
+    no_rows = np.zeros(0, dtype=np.intp)
+    return [MeasureScores.from_arrays(rows.take(by_measure.get(m.id, no_rows))) for m in measures]
+
+
+def cohort_results(frame: pd.DataFrame, cohort: pd.DataFrame, measures: Sequence[MeasureInfo],
+                   min_cell: int = DEFAULT_MIN_CELL) -> dict:
+    """project_results over the analysed cohort (cohort.cohort_frame of ``frame``): every table
+    covers the pupils with baseline and final scores, but for attrition, which counts everyone."""
+    if min_cell < 1:
+        raise ValueError("min_cell must be at least 1")
+    return {
+        "view": "member",
+        "min_cell": int(min_cell),
+        "stages": list(STAGES),
+        "measures": [measure_results(in_cohort, m, min_cell, everyone=all_pupils) for m, in_cohort, all_pupils
+                     in zip(measures, _split(cohort, measures), _split(frame, measures))],
     }

@@ -1,5 +1,6 @@
 """The domain: alliances, schools, projects through three stages, and their evidence."""
 from .alliance import Alliance, AllianceSchool, Membership, School
+from .disclosed import DisclosedResults
 from .evidence import Evidence
 from .measure import Measure
 from .outcomes import OutcomeRecord, OutcomeUpload
@@ -12,6 +13,7 @@ __all__ = [
     "Alliance",
     "EffectSummary",
     "AllianceSchool",
+    "DisclosedResults",
     "Evidence",
     "Follow",
     "JoinRequest",

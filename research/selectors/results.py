@@ -1,7 +1,8 @@
 """A project's results as the viewer may see them, and the fingerprint of the data behind them.
 
-Project members see every cell; everyone else sees the disclosure-controlled view (cells under
-the alliance's minimum size suppressed as "c", with secondary suppression).
+Project members see every cell of the live rows. Everyone else sees the view frozen at the
+project's last status change (research.services.disclosed), never one computed from the live
+rows: see research.analysis.public_view for what it holds and why.
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import json
 import pandas as pd
 
 from .. import access
-from ..analysis import MeasureInfo, non_member_view, project_results
+from ..analysis import MeasureInfo, project_results
+from ..analysis.disclosure import collect_cells, redact_measure, suppression_plan
+from ..analysis.public_view import public_results
 from ..errors import InvalidInput
-from ..models import Measure, OutcomeRecord, Project
+from ..models import DisclosedResults, Measure, OutcomeRecord, Project
 
 # Bump when the analysis or charts change what they compute from the same data.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 FRAME_COLUMNS = ["pupil_key", "school_id", "group", "stage", "measure_id", "score", "disadvantaged", "send", "eal",
                  "year_group"]
 
@@ -37,14 +40,11 @@ def measure_info(measure: Measure) -> MeasureInfo:
                        scale_max=measure.scale_max, higher_is_better=measure.higher_is_better, unit=measure.unit)
 
 
-def outcome_frame(project: Project, measure_ids: list[int] | None = None,
-                  exclude_upload_id: int | None = None) -> pd.DataFrame:
+def outcome_frame(project: Project, measure_ids: list[int] | None = None) -> pd.DataFrame:
     """The project's pupil rows as the analysis layer expects them."""
     rows = OutcomeRecord.objects.filter(project=project)
     if measure_ids is not None:
         rows = rows.filter(measure_id__in=measure_ids)
-    if exclude_upload_id is not None:
-        rows = rows.exclude(upload_id=exclude_upload_id)
     values = rows.values_list("pupil_key", "school_id", "group", "stage__kind", "measure_id", "score",
                               "disadvantaged", "send", "eal", "year_group")
     frame = pd.DataFrame.from_records(list(values), columns=FRAME_COLUMNS)
@@ -56,23 +56,65 @@ def viewer_kind(user, project: Project) -> str:
 
 
 def results_for(*, user, project: Project, measure_id: int | None = None) -> dict:
+    """The one entry point for a viewer's results (the results endpoint, charts, publications)."""
     measures = measure_infos(project, measure_id)
-    frame = outcome_frame(project, [m.id for m in measures])
-    results = project_results(frame, measures, project.alliance.min_cell_size)
-    return results if viewer_kind(user, project) == "member" else non_member_view(results)
+    if viewer_kind(user, project) == "member":
+        frame = outcome_frame(project, [m.id for m in measures])
+        return project_results(frame, measures, project.alliance.min_cell_size)
+    return disclosed_view(project=project, measures=measures)
+
+
+def _latest_disclosed(project: Project) -> DisclosedResults | None:
+    return DisclosedResults.objects.filter(project=project).order_by("-id").first()
+
+
+def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = None) -> dict:
+    """The frozen non-member view, for the project's current measures and cell size.
+
+    A measure chosen since the view was frozen shows as having no data yet; a higher minimum cell
+    size than the view was frozen under is applied to it (a lower one waits for the next freeze).
+    """
+    measures = measure_infos(project) if measures is None else measures
+    min_cell = project.alliance.min_cell_size
+    frozen = _latest_disclosed(project)
+    view = public_results(outcome_frame_empty(), measures, min_cell).view
+    if frozen is None:
+        return view
+    stored = {m["measure"]["id"]: m for m in frozen.results["measures"]}
+    stricter = min_cell > frozen.min_cell_size
+    view["measures"] = [
+        fresh if m.id not in stored else _tightened(stored[m.id], min_cell) if stricter else stored[m.id]
+        for m, fresh in zip(measures, view["measures"])
+    ]
+    view["frozen_at"] = frozen.created_at.isoformat()
+    return view
+
+
+def _tightened(measure_result: dict, min_cell: int) -> dict:
+    plan = suppression_plan(collect_cells(measure_result), measure_result.get("partitions", ()), min_cell)
+    return redact_measure(measure_result, plan)
+
+
+def outcome_frame_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=FRAME_COLUMNS).astype({"score": "float64"})
 
 
 def data_fingerprint(*, user, project: Project, extra: tuple = ()) -> str:
-    """Changes whenever anything behind the results changes: uploads, deletes, the plan, measures,
-    the alliance's cell size, and who is looking (members and others see different numbers).
+    """Changes whenever anything behind the viewer's results changes, and only then.
 
-    Uploads and deletes bump the project's updated_at in their transaction, so no extra query is
-    needed here: a warm request costs only the reads that find the project.
+    Members: uploads and deletes bump the project's updated_at in their transaction, so no extra
+    query is needed. Everyone else: only a new frozen view (or the measures, the cell size, the
+    question) changes it, so the ETag cannot tell a reader when an upload happened.
     """
+    kind = viewer_kind(user, project)
+    if kind == "member":
+        version = project.updated_at.isoformat()
+    else:
+        version = DisclosedResults.objects.filter(project=project).order_by("-id").values_list("id", flat=True).first()
     measures = [(m.id, m.name, m.kind, m.scale_min, m.scale_max, m.higher_is_better, m.unit)
                 for m in project.measures.all()]
     payload = json.dumps([
-        ANALYSIS_VERSION, project.pk, project.research_question, project.updated_at.isoformat(),
-        project.alliance.min_cell_size, viewer_kind(user, project), sorted(measures), list(extra),
+        ANALYSIS_VERSION, project.pk, project.research_question, version,
+        project.alliance.min_cell_size, kind, sorted(measures), list(extra),
     ], default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]

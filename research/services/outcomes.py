@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -23,10 +22,8 @@ from ..imports.specs import MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
 from ..models import OutcomeRecord, OutcomeUpload, Project, ProjectMember, Stage
 from ..models.choices import Status
 from ..models.outcomes import UploadMode, UploadStatus
-from ..selectors.results import FRAME_COLUMNS, outcome_frame
 from .record_insert import insert_rows, record_rows
 from .stages import stage_is_reached
-from .summaries import effect_summaries_refresh
 
 logger = logging.getLogger(__name__)  # counts and ids only: never a cell value
 
@@ -145,15 +142,6 @@ def _replace_existing(stage: Stage, measure_ids: list[int]) -> int:
     return replaced
 
 
-def _project_frame_after(project: Project, upload: OutcomeUpload, parsed: ParsedOutcomes,
-                         stage_kind: str) -> pd.DataFrame:
-    """All the project's rows once this upload is stored: the others read back, the new ones from
-    memory (reading back what was just written would cost a quarter of a large import)."""
-    new_rows = parsed.records.assign(stage=stage_kind)[FRAME_COLUMNS]
-    others = outcome_frame(project, exclude_upload_id=upload.pk)
-    return new_rows if others.empty else pd.concat([others, new_rows], ignore_index=True)
-
-
 def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, filename: str = "",
                     measure_id: int | None = None, mode: str = UploadMode.APPEND, dry_run: bool = False,
                     progress: Callable[[int, int], None] | None = None) -> ImportResult:
@@ -195,7 +183,6 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
         insert_rows(record_rows(parsed.records, project_id=project.pk, stage_id=stage.pk, upload_id=upload.pk),
                     progress)
         Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
-        effect_summaries_refresh(project=project, frame=_project_frame_after(project, upload, parsed, stage_kind))
         logger.info("outcome upload %s: %d records into project %s stage %s", upload.pk, upload.record_count,
                     project.pk, stage_kind)
         result.upload = upload
@@ -213,6 +200,11 @@ def outcome_upload_delete(*, actor, project: Project, upload_id: int) -> Outcome
         raise NotFound("No such upload.") from None
     if not (upload.uploaded_by_id == actor.pk or access.is_project_lead(actor, project)):
         raise Forbidden("Only the person who uploaded this file or the project lead can delete it.")
+    if project.status == Status.PUBLISHED:
+        # A published finding's figures rest on these rows: changing them under it would let the
+        # finding and the next version be subtracted. Unpublishing (with a reason) comes first.
+        raise Conflict("The pupil data of a published finding is locked. Ask the alliance lead to unpublish "
+                       "it, with a reason, before removing an upload.", code="published_data_locked")
     if upload.status == UploadStatus.DELETED:
         raise Conflict("This upload has already been deleted.", code="already_deleted")
     upload.records.all().delete()
@@ -222,5 +214,4 @@ def outcome_upload_delete(*, actor, project: Project, upload_id: int) -> Outcome
     upload.deleted_at = timezone.now()
     upload.save()
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
-    effect_summaries_refresh(project=project)
     return upload

@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import charts
-from ..analysis import non_member_view, project_results
 from ..models import (Evidence, PlanSnapshot, Project, Publication, PublicationChart, PublicationFile,
                       PublicationTag)
 from ..models.choices import STAGE_ORDER, Visibility
 from ..models.publication import EffectDirection, PublicationStatus
 from ..models.stage import STAGE_FIELDS
 from ..selectors.charts import project_chart_from_results
-from ..selectors.results import measure_infos, outcome_frame
+from ..selectors.results import disclosed_view, measure_infos
 
 PER_MEASURE_CHARTS = ("trajectory", "distribution", "gap")
 # Context is given in bands so that no exact small count is published.
@@ -108,7 +107,7 @@ def _copy_public_evidence(publication: Publication, project: Project) -> list[di
 
 def publication_create(*, project: Project, actor) -> Publication:
     measures = measure_infos(project)
-    results = non_member_view(project_results(outcome_frame(project), measures, project.alliance.min_cell_size))
+    results = disclosed_view(project=project, measures=measures)  # frozen by this same transition
     writing = _writing(project)
     version = (Publication.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0) + 1
     base = f"{slugify(project.title)[:70] or 'finding'}-{project.pk}"

@@ -1,13 +1,12 @@
-"""Keeping each project's stored headline effects in step with its outcome rows."""
-import pandas as pd
+"""Keeping each project's stored headline effects in step with what non-members see of it."""
 from django.db import transaction
 from django.utils import timezone
 
 from .. import access
-from ..analysis import non_member_view, project_results, synthesis_effect
+from ..analysis import synthesis_effect
 from ..errors import Forbidden, InvalidInput
 from ..models import Alliance, EffectSummary, Project
-from ..selectors.results import measure_infos, outcome_frame
+from ..selectors.results import disclosed_view, measure_infos
 
 
 def _reason(measure_result: dict) -> str:
@@ -19,15 +18,15 @@ def _reason(measure_result: dict) -> str:
 
 
 @transaction.atomic
-def effect_summaries_refresh(*, project: Project, frame: pd.DataFrame | None = None) -> list[EffectSummary]:
-    """Recompute the project's effect per measure from the non-member view (disclosure applies).
+def effect_summaries_refresh(*, project: Project, view: dict | None = None) -> list[EffectSummary]:
+    """Store the project's effect per measure as the frozen non-member view shows it.
 
-    `frame`: all the project's rows, when the caller already holds them (an import that has just
-    written them); otherwise they are read.
+    Pooled figures change only when that view does (at a status change), so alliance synthesis
+    cannot be read before and after an upload either. `view`: the view just frozen, if the
+    caller holds it (in the order of measure_infos); otherwise it is read.
     """
     measures = measure_infos(project)
-    frame = outcome_frame(project) if frame is None else frame
-    results = non_member_view(project_results(frame, measures, project.alliance.min_cell_size))
+    results = disclosed_view(project=project, measures=measures) if view is None else view
     EffectSummary.objects.filter(project=project).exclude(measure_id__in=[m.id for m in measures]).delete()
     summaries = []
     for measure, measure_result in zip(measures, results["measures"]):

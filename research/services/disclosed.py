@@ -1,0 +1,26 @@
+"""Freezing what people outside a project see of its results (at every status change)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from ..analysis.public_view import public_results
+from ..models import DisclosedResults, Project
+from ..selectors.results import measure_infos, outcome_frame
+from .summaries import effect_summaries_refresh
+
+
+@transaction.atomic
+def disclosed_results_freeze(*, project: Project, reason: str) -> DisclosedResults:
+    """Compute the non-member view from the rows as they stand, audited against every earlier one.
+
+    Called by research.lifecycle inside each transition, so figures outside the group change only
+    when the project moves on (or is published), never with an upload.
+    """
+    earlier = DisclosedResults.objects.filter(project=project).values_list("terms", flat=True)
+    public = public_results(outcome_frame(project), measure_infos(project), project.alliance.min_cell_size,
+                            earlier=list(earlier))
+    frozen = DisclosedResults.objects.create(project=project, reason=reason[:40],
+                                             min_cell_size=project.alliance.min_cell_size,
+                                             results=public.view, terms=public.terms)
+    effect_summaries_refresh(project=project, view=public.view)
+    return frozen
