@@ -8,6 +8,11 @@ a project member; the project lead; the alliance lead; staff.
 - Evidence: `group` = project members, the alliance lead and staff; `alliance` = members of the
   alliance; `public` = anyone who can see the project.
 - Raw pupil rows are for project members only (not even staff or the alliance lead).
+- Every right that comes from a project (member, lead) also needs a current place in the project's
+  alliance: a group row left behind by a membership ended some other way grants nothing. Ending a
+  membership (research/services/memberships.py) removes those rows too.
+- A project lead who leaves the alliance keeps their name on the project (its history) and loses
+  every lead right; the alliance lead, who holds all of them, acts for the project.
 """
 from __future__ import annotations
 
@@ -72,12 +77,24 @@ def project_member_ids(project: Project) -> set[int]:
     return cached
 
 
+def forget_alliance_roles(user) -> None:
+    """Drop the roles cached on this user object, after their memberships changed."""
+    if user is not None:
+        user.__dict__.pop("_alliance_roles", None)
+
+
 def is_project_member(user, project: Project) -> bool:
-    return is_authenticated(user) and user.pk in project_member_ids(project)
+    """In the project group now: a group row and a current place in the project's alliance."""
+    return (
+        is_authenticated(user)
+        and user.pk in project_member_ids(project)
+        and is_alliance_member(user, project.alliance_id)
+    )
 
 
 def is_project_lead(user, project: Project) -> bool:
-    return is_authenticated(user) and project.lead_id == user.pk
+    """The project's lead, while still in its alliance (see the module docstring)."""
+    return is_authenticated(user) and project.lead_id == user.pk and is_alliance_member(user, project.alliance_id)
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -161,6 +178,33 @@ def can_view_join_requests(user, project: Project) -> bool:
     return can_manage_members(user, project)
 
 
+def can_decide_join_request(user, project: Project, requester_id: int) -> bool:
+    """Approve or decline a request: those who manage members, but never for their own request
+    (staff or an alliance lead could otherwise let themselves into a group, and its pupil rows)."""
+    return can_manage_members(user, project) and is_authenticated(user) and user.pk != requester_id
+
+
+# --- alliance membership --------------------------------------------------------------------
+
+def can_manage_alliance_memberships(user) -> bool:
+    """Who belongs to which alliance, with which school and role: staff, in the admin."""
+    return is_staff(user)
+
+
+def membership_grant_refusal(actor, user_id: int) -> str | None:
+    """Why `actor` may not give `user_id` a place in an alliance, or change theirs (None if they may).
+
+    A place opens the alliance's drafts and project groups (and through them pupil rows), and the
+    lead role approves joins: nobody grants either to themselves; it takes a second person.
+    """
+    if not can_manage_alliance_memberships(actor):
+        return "Only staff can change who belongs to an alliance."
+    if actor.pk == user_id:
+        return ("Nobody can give themselves a place in an alliance or change their own place or role: "
+                "ask another member of staff.")
+    return None
+
+
 # --- evidence -------------------------------------------------------------------------------
 
 def evidence_visible_q(user, project: Project) -> Q:
@@ -195,5 +239,7 @@ def can_manage_measures(user, alliance_id: int) -> bool:
 # --- pupil data -----------------------------------------------------------------------------
 
 def can_see_raw_rows(user, project: Project) -> bool:
-    """Pseudonymised pupil rows: the project group only. Everyone else gets suppressed aggregates."""
-    return is_project_member(user, project)
+    """Pseudonymised pupil rows: the project group only, and only while in the project's alliance
+    (is_project_member checks both: a stale group row alone never opens them). Everyone else gets
+    suppressed aggregates."""
+    return is_project_member(user, project) and is_alliance_member(user, project.alliance_id)

@@ -35,6 +35,8 @@ def join_request_decide(*, actor, project: Project, request_id: int, approve: bo
     if not access.can_manage_members(actor, project):
         raise Forbidden("Only the project lead can answer join requests.")
     join_request = _pending_request(project, request_id)
+    if not access.can_decide_join_request(actor, project, join_request.user_id):
+        raise Forbidden("Nobody can answer their own request to join: the project lead or the alliance lead does.")
     if join_request.status != JoinRequestStatus.PENDING:
         raise Conflict(f"This request has already been {join_request.status}.", code="already_decided")
     if approve:
