@@ -200,7 +200,8 @@ class OutcomesView(CSVDownloadMixin, ProjectScopedMixin, APIView):
     )
     def get(self, request, project_id):
         project = self.get_project()
-        rows = OutcomeFilter(request.query_params, queryset=outcome_records_for(user=request.user, project=project))
+        rows = OutcomeFilter(request.query_params, queryset=outcome_records_for(
+            user=request.user, project=project, read_as=request.accepted_renderer.format))  # each fetch is audited
         if not rows.is_valid():
             raise ValidationError(rows.errors)
         if request.accepted_renderer.format == "csv":

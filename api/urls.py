@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
-from . import auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
+from . import audit, auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
 from .projects import views as projects
 
 class IdRouter(SimpleRouter):
@@ -44,6 +44,7 @@ urlpatterns = [
     path(P + "outcome-uploads/<id:upload_id>/", outcomes.OutcomeUploadDetailView.as_view(),
          name="project-outcome-upload"),
     path(P + "outcomes/", outcomes.OutcomesView.as_view(), name="project-outcomes"),
+    path(P + "pupil-row-reads/", audit.PupilRowReadsView.as_view(), name="project-pupil-row-reads"),
     path(P + "results/", results.ResultsView.as_view(), name="project-results"),
     path(P + "charts/<chartname:name>.<chartfmt:fmt>", charts.ProjectChartView.as_view(), name="project-chart"),
     path("alliances/<id:alliance_id>/charts/<chartname:name>.<chartfmt:fmt>", charts.AllianceChartView.as_view(),

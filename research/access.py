@@ -238,6 +238,13 @@ def can_manage_measures(user, alliance_id: int) -> bool:
 
 # --- pupil data -----------------------------------------------------------------------------
 
+def can_read_pupil_row_audit(user, project: Project) -> bool:
+    """Who read the project's pupil rows, when and how many: the alliance lead (who answers for the
+    alliance's data) and staff; not the group whose reads it records. Call only for a project the user
+    may see (others get 404 before this)."""
+    return is_staff(user) or is_alliance_lead(user, project.alliance_id)
+
+
 def can_see_raw_rows(user, project: Project) -> bool:
     """Pseudonymised pupil rows: the project group only, and only while in the project's alliance
     (is_project_member checks both: a stale group row alone never opens them). Everyone else gets

@@ -215,6 +215,13 @@ class StageTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
 
 
+@admin.register(models.PupilRowRead)
+class PupilRowReadAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "project", "endpoint", "format", "row_count"]
+    list_filter = ["format"]
+    search_fields = ["username"]
+
+
 @admin.register(models.PlanSnapshot)
 class PlanSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["project", "revision", "created_by", "created_at"]

@@ -1,5 +1,6 @@
 """The domain: alliances, schools, projects through three stages, and their evidence."""
 from .alliance import Alliance, AllianceSchool, Membership, School
+from .audit import PupilRowRead
 from .disclosed import DisclosedResults
 from .evidence import Evidence
 from .measure import Measure
@@ -27,6 +28,7 @@ __all__ = [
     "PublicationChart",
     "PublicationFile",
     "PublicationTag",
+    "PupilRowRead",
     "ProjectMember",
     "School",
     "Stage",

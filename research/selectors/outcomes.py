@@ -1,4 +1,6 @@
-"""Reading pupil rows: for project members only (research.access.can_see_raw_rows)."""
+"""Reading pupil rows: for project members only (research.access.can_see_raw_rows), every read recorded."""
+from dataclasses import dataclass
+
 import django_filters
 from django.db.models import QuerySet
 
@@ -7,6 +9,7 @@ from ..errors import NotFound
 from ..models import OutcomeRecord, OutcomeUpload, Project
 from ..models.choices import StageKind
 from ..models.outcomes import OutcomeGroup
+from ..services.audit import pupil_row_read_record
 from .id_filter import WholeNumberFilter
 
 
@@ -28,13 +31,65 @@ def _require_member(user, project: Project) -> None:
         raise NotFound("Pupil-level data is visible to members of the project group only.")
 
 
-def outcome_records_for(*, user, project: Project) -> QuerySet[OutcomeRecord]:
+@dataclass(frozen=True)
+class PupilRowReader:
+    """Who is reading which project's rows, and how: what each recorded read says."""
+
+    user: object
+    project: Project
+    endpoint: str
+    format: str
+
+    def record(self, row_count: int) -> None:
+        pupil_row_read_record(user=self.user, project=self.project, endpoint=self.endpoint, format=self.format,
+                              row_count=row_count)
+
+    def counting(self, rows):
+        count = 0
+        for row in rows:
+            count += 1
+            yield row
+        self.record(count)
+
+
+class AuditedRowsQuerySet(QuerySet):
+    """Pupil rows that record their own reading (research.services.audit) whenever rows are fetched.
+
+    The trail is complete by construction, whatever the caller does with the queryset (filter it,
+    paginate it, take values_list for a CSV): filtering and counting fetch no rows and record
+    nothing; each evaluation records the rows it fetched (a page records that page) before the
+    caller sees them; iterator() records once the last row has been read.
+    """
+
+    reader: PupilRowReader | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.reader = self.reader
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self.reader is not None:
+            self.reader.record(len(self._result_cache))
+
+    def iterator(self, chunk_size=None):
+        rows = super().iterator(chunk_size=chunk_size)
+        return rows if self.reader is None else self.reader.counting(rows)
+
+
+def outcome_records_for(*, user, project: Project, read_as: str = "json") -> QuerySet[OutcomeRecord]:
+    """The project's pupil rows, for the project group only; every fetch is recorded as a read by `user`
+    in format `read_as` (json, csv, api) through the outcomes endpoint."""
     _require_member(user, project)
-    return (
-        OutcomeRecord.objects.filter(project=project)
+    rows = (
+        AuditedRowsQuerySet(model=OutcomeRecord).filter(project=project)
         .select_related("stage", "measure", "school")
         .order_by("stage_id", "measure_id", "id")
     )
+    rows.reader = PupilRowReader(user=user, project=project, endpoint="outcomes", format=read_as)
+    return rows
 
 
 def outcome_uploads_for(*, user, project: Project) -> QuerySet[OutcomeUpload]:

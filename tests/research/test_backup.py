@@ -200,7 +200,10 @@ def test_round_trip_keeps_rows_files_and_answers(transactional_db, media_root, t
     # then the restore reports success without any key warning (same PSEUDONYM_KEY)
     assert "match the manifest" in report and "PSEUDONYM_KEY" not in report
     after = observe(world, project, publication, theory, media_root)
-    # and every table holds as many rows as before
+    # and every table holds as many rows as before; the trail of pupil-row reads is kept too, and has
+    # since recorded the read this second observation made
+    reads = "research_pupilrowread"
+    assert after["tables"].pop(reads) == before["tables"].pop(reads) + 1
     assert after["tables"] == before["tables"]
     # and the outcome rows (pupil keys, scores, flags), uploads and publications are identical
     for name in ("outcome rows", "uploads", "publications", "charts", "publication files", "tags", "plans",
