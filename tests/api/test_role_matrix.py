@@ -183,6 +183,11 @@ CASES = [
          setup=lambda w: add_evidence(w, "theory")),
     Case("delete evidence", "delete", evidence_url("theory", "group"), row(401, 404, 404, 204, 204, 403, 204),
          setup=lambda w: add_evidence(w, "theory")),
+    # who read the pupil rows: the alliance lead and staff; others who see the project get 403 (issue 11)
+    Case("pupil-row reads (draft)", "get", project_url("theory", "pupil-row-reads/"),
+         row(401, 404, 403, 403, 403, 200, 200)),
+    Case("pupil-row reads (published)", "get", project_url("published", "pupil-row-reads/"),
+         row(401, 403, 403, 403, 403, 200, 200)),
 ]
 
 
