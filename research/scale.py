@@ -19,7 +19,7 @@ from .models import (Alliance, AllianceSchool, Measure, Membership, OutcomeUploa
                      Stage, StageTransition, Theme)
 from .models.choices import STAGE_ORDER, MeasureKind, Phase, Role, SchoolPhase, Status, Subject
 from .services.record_insert import insert_rows
-from .services.summaries import effect_summaries_refresh
+from .services.disclosed import disclosed_results_freeze
 
 STATUS_MIX = [Status.PROPOSED, Status.THEORY, Status.PROGRESS, Status.DISSEMINATION, Status.PUBLISHED,
               Status.PUBLISHED, Status.WITHDRAWN]
@@ -133,6 +133,7 @@ def _outcomes(projects, rows_per_project, stage_ids, measures, schools_of, rng, 
                  str(groups[i]), float(scores[i]), 5, bool(i % 4 == 0), None, None)
                 for i in range(pupils))
         insert_rows(rows)
-        effect_summaries_refresh(project=project)
+        # As the last status change would have: what outsiders see (and the pool) is frozen from the rows.
+        disclosed_results_freeze(project=project, reason="generated")
         done += len(rows)
     say(f"{done} outcome rows in {len(projects)} projects")

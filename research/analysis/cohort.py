@@ -3,7 +3,8 @@
 Per measure and group, the cohort is the pupils with both a baseline and a final score (the
 sample the headline effect uses). Baseline and final figures then cover the same pupils, so
 no two of them can be subtracted to reveal a leaver or a late joiner; progress figures cover
-the cohort pupils who also have a progress score.
+the cohort pupils who also have a progress score. A measure with no baseline at all (a
+final-scores-only design) has the pupils with a final score as its cohort.
 
 `cell_terms` says, for each cell the results publish, which pupil scores it adds up: the
 differencing audit (differencing.py) works on these. A pupil score is named by a hash of
@@ -37,8 +38,10 @@ def cohort_frame(frame: pd.DataFrame) -> pd.DataFrame:
     keys = list(zip(clean["measure_id"], clean["group"], clean["pupil_key"]))
     stages = clean["stage"].to_numpy()
     at_baseline = {key for key, stage in zip(keys, stages) if stage == BASELINE}
-    at_both = at_baseline & {key for key, stage in zip(keys, stages) if stage == FINAL}
-    keep = np.fromiter((key in at_both for key in keys), dtype=bool, count=len(keys))
+    at_final = {key for key, stage in zip(keys, stages) if stage == FINAL}
+    with_baseline = {measure for measure, _, _ in at_baseline}
+    cohort = {key for key in at_final if key in at_baseline or key[0] not in with_baseline}
+    keep = np.fromiter((key in cohort for key in keys), dtype=bool, count=len(keys))
     return clean[keep].reset_index(drop=True)
 
 

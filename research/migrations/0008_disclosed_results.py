@@ -31,8 +31,9 @@ def freeze_every_project(apps, schema_editor):
         frame = pd.DataFrame.from_records(list(rows), columns=FRAME_COLUMNS).astype({"score": "float64"})
         min_cell = project.alliance.min_cell_size
         public = public_results(frame, measures, min_cell)
-        DisclosedResults.objects.create(project=project, reason="migration", min_cell_size=min_cell,
-                                        results=public.view, terms=public.terms)
+        frozen = DisclosedResults.objects.create(project=project, reason="migration", min_cell_size=min_cell,
+                                                 results=public.view, terms=public.terms)
+        Project.objects.filter(pk=project.pk).update(disclosed_at=frozen.created_at)
         for measure, result in zip(measures, public.view["measures"]):
             effect = synthesis_effect(result, project.pk, project.title)
             EffectSummary.objects.filter(project=project, measure_id=measure.id).update(
@@ -71,6 +72,11 @@ class Migration(migrations.Migration):
                 'ordering': ['-id'],
                 'indexes': [models.Index(fields=['project', '-id'], name='research_di_project_2867f8_idx')],
             },
+        ),
+        migrations.AddField(
+            model_name='project',
+            name='disclosed_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(freeze_every_project, migrations.RunPython.noop),
     ]

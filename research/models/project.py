@@ -43,6 +43,9 @@ class Project(models.Model):
     measures = models.ManyToManyField("Measure", blank=True, related_name="projects")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the view people outside the project see was last frozen (research.models.DisclosedResults):
+    # their ETags follow this, never updated_at, which moves with every upload.
+    disclosed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

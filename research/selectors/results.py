@@ -102,15 +102,12 @@ def outcome_frame_empty() -> pd.DataFrame:
 def data_fingerprint(*, user, project: Project, extra: tuple = ()) -> str:
     """Changes whenever anything behind the viewer's results changes, and only then.
 
-    Members: uploads and deletes bump the project's updated_at in their transaction, so no extra
-    query is needed. Everyone else: only a new frozen view (or the measures, the cell size, the
-    question) changes it, so the ETag cannot tell a reader when an upload happened.
+    Members: uploads and deletes bump the project's updated_at in their transaction. Everyone else:
+    only a new frozen view (disclosed_at), the measures, the cell size or the question change it,
+    so the ETag cannot tell a reader when an upload happened. No query beyond finding the project.
     """
     kind = viewer_kind(user, project)
-    if kind == "member":
-        version = project.updated_at.isoformat()
-    else:
-        version = DisclosedResults.objects.filter(project=project).order_by("-id").values_list("id", flat=True).first()
+    version = project.updated_at if kind == "member" else project.disclosed_at
     measures = [(m.id, m.name, m.kind, m.scale_min, m.scale_max, m.higher_is_better, m.unit)
                 for m in project.measures.all()]
     payload = json.dumps([

@@ -22,5 +22,7 @@ def disclosed_results_freeze(*, project: Project, reason: str) -> DisclosedResul
     frozen = DisclosedResults.objects.create(project=project, reason=reason[:40],
                                              min_cell_size=project.alliance.min_cell_size,
                                              results=public.view, terms=public.terms)
+    Project.objects.filter(pk=project.pk).update(disclosed_at=frozen.created_at)
+    project.disclosed_at = frozen.created_at
     effect_summaries_refresh(project=project, view=public.view)
     return frozen

@@ -27,9 +27,11 @@ def effect_summaries_refresh(*, project: Project, view: dict | None = None) -> l
     """
     measures = measure_infos(project)
     results = disclosed_view(project=project, measures=measures) if view is None else view
-    EffectSummary.objects.filter(project=project).exclude(measure_id__in=[m.id for m in measures]).delete()
+    # A measure with no data yet is not a project left out of a pool: it has no summary at all.
+    with_data = [(m, r) for m, r in zip(measures, results["measures"]) if r.get("groups")]
+    EffectSummary.objects.filter(project=project).exclude(measure_id__in=[m.id for m, _ in with_data]).delete()
     summaries = []
-    for measure, measure_result in zip(measures, results["measures"]):
+    for measure, measure_result in with_data:
         effect = synthesis_effect(measure_result, project.pk, project.title)
         summary, _ = EffectSummary.objects.update_or_create(
             project=project, measure_id=measure.id,

@@ -14,6 +14,7 @@ import pytest
 
 from research.models import Project, Theme
 from research.models.choices import Status
+from research.services.disclosed import disclosed_results_freeze
 
 from ..world import make_project
 from .test_outcomes_support import csv_bytes, post_file, project_urns, upload_url
@@ -170,6 +171,12 @@ def publish(api, world, project) -> None:
     assert project.status == Status.PUBLISHED
 
 
+def freeze_for_outsiders(project) -> None:
+    """What every status change does: freeze the view people outside the project see from the rows
+    as they stand now (uploads alone never change it)."""
+    disclosed_results_freeze(project=Project.objects.select_related("alliance").get(pk=project.pk), reason="test")
+
+
 def results_url(project, measure=None) -> str:
     return f"/api/v1/projects/{project.pk}/results/" + (f"?measure={measure.pk}" if measure is not None else "")
 
@@ -221,5 +228,6 @@ def pooled_projects(world, api):
         project = dissemination_project(world, title, themes=[feedback] if index < 2 else [])
         data = final_pupils(*bases, start=index * 1000)
         upload(member, project, data, "dissemination", world.measure)
+        freeze_for_outsiders(project)
         made[title] = (project, data)
     return made

@@ -13,7 +13,8 @@ from PIL import Image
 
 from research.models import School
 
-from .results_support import dissemination_project, final_pupils, group, publish, synthesis_url, upload
+from .results_support import (dissemination_project, final_pupils, freeze_for_outsiders, group, publish,
+                              synthesis_url, upload)
 from .results_support import pooled_projects  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,7 @@ def test_forest_rows_are_the_synthesis(world, api, pooled_projects):
     small = dissemination_project(world, "Small comparison")
     upload(api(world.user("member")), small, final_pupils(49.0, 41.0, 3.7, comparison_n=4, start=7000),
            "dissemination", world.measure)
+    freeze_for_outsiders(small)
     client = api(world.user("teacher"))
     pooled = group(client.get(synthesis_url(world)).json())
     # when the forest plot's data are downloaded
@@ -127,11 +129,13 @@ def test_forest_etag_follows_the_data(world, api, pooled_projects):
     # given the forest plot's ETag
     client = api(world.user("teacher"))
     before = client.get(url(world, "forest", "svg"))["ETag"]
-    # when a fourth project uploads data
+    # when a fourth project uploads data, the tag holds (pooled figures wait for a status change)
     extra = dissemination_project(world, "Pooled four")
     upload(api(world.user("member")), extra, final_pupils(55.0, 50.0, 1.2, start=6000), "dissemination",
            world.measure)
-    # then the old tag no longer earns a 304, and the new chart has the fourth project
+    assert client.get(url(world, "forest", "svg"), HTTP_IF_NONE_MATCH=before).status_code == 304
+    # and once its view is frozen, the old tag no longer earns a 304, and the new chart has the fourth project
+    freeze_for_outsiders(extra)
     response = client.get(url(world, "forest", "svg"), HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200 and response["ETag"] != before
     assert len([r for r in csv_rows(client.get(url(world, "forest", "csv"))) if r["row"] == "project"]) == 4

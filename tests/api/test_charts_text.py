@@ -11,7 +11,8 @@ from PIL import Image
 
 from research.models import Project, School
 
-from .results_support import CHARTS, chart_url, dissemination_project, final_pupils, make_pupils, upload
+from .results_support import (CHARTS, chart_url, dissemination_project, final_pupils, freeze_for_outsiders,
+                              make_pupils, upload)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:Glyph .* missing from font")]
 
@@ -53,6 +54,7 @@ def test_alliance_charts_draw_titles_and_school_names_that_look_like_maths(world
         project = dissemination_project(world, title)
         upload(member, project, final_pupils(50.0 + index, 45.0, 1.9, start=index * 1000), "dissemination",
                world.measure)
+        freeze_for_outsiders(project)  # pooled figures follow the view frozen for outsiders
     school = School.objects.get(pk=world.user("member").memberships.get(alliance=world.alliance).school_id)
     School.objects.filter(pk=school.pk).update(name="$\\foo$ Primary")
     client = api(world.user("teacher"))

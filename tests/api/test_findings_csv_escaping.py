@@ -12,6 +12,7 @@ from research.models import Measure
 from ..factories import MeasureFactory
 from .findings_support import (chart_names, chart_url, csv_table, project_in_dissemination, publish, results_url,
                                spread, upload_scores, uploader)
+from .results_support import freeze_for_outsiders
 from .test_outcomes_support import outcomes_url
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def formula_project(world, api):
     for measure in measures:
         upload_scores(api, world, project, measure, {"intervention": spread(-4.3, 8, 3),
                                                      "comparison": spread(-2.1, 8, 3)})
+    freeze_for_outsiders(project)
     return project, measures
 
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from .results_support import (CHARTS, MEMBERS, NON_MEMBERS_ALL, NON_MEMBERS_PUBLISHED, STAGES, cell,
+from .results_support import (CHARTS, freeze_for_outsiders, MEMBERS, NON_MEMBERS_ALL, NON_MEMBERS_PUBLISHED, STAGES, cell,
                               chart_url, csv_numbers, describe, hedges, leaked, make_pupils, numbers_in, publish,
                               results_url, scores_of, strings_in, upload_all)
 
@@ -72,6 +72,7 @@ def small_group(world, api):
     project = world.projects["dissemination"]
     data = pupils()
     upload_all(api(world.user("member")), project, data, world.measure)
+    freeze_for_outsiders(project)
     return project, data
 
 

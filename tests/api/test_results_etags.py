@@ -3,8 +3,8 @@ import pytest
 
 from research.models import Alliance
 
-from .results_support import (CHARTS, chart_url, delete_upload, make_pupils, results_url, upload,
-                              upload_all)
+from .results_support import (CHARTS, chart_url, delete_upload, freeze_for_outsiders, make_pupils, results_url,
+                              upload, upload_all)
 from .test_outcomes_support import second_measure
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,10 @@ def test_changing_the_measures_changes_the_etag(world, api, loaded):
 
 
 def test_changing_the_minimum_cell_size_changes_the_etag(world, api, loaded):
-    # given a non-member's tags, with both groups of 8 shown
+    # given a non-member's tags, with both groups of 8 shown (baseline and final, frozen for outsiders)
     project, _ = loaded
+    upload(api(world.user("member")), project, pupils(), "dissemination", world.measure)
+    freeze_for_outsiders(project)
     client = api(world.user("teacher"))
     before = etags(client, project)
     first = client.get(results_url(project)).json()["measures"][0]["descriptives"][0]

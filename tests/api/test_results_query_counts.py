@@ -8,12 +8,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from .results_support import chart_url, dissemination_project, make_pupils, publish, results_url, upload
+from .results_support import (chart_url, dissemination_project, freeze_for_outsiders, make_pupils, publish,
+                              results_url, upload)
 
 pytestmark = pytest.mark.django_db
 
 # alliance roles (1) + project with its alliance (1) + its measures (1) + the group's user ids (1: is the
-# viewer a member?); the fingerprint reads nothing more (uploads bump the project's updated_at)
+# viewer a member?); the fingerprint reads nothing more (uploads bump the project's updated_at; a frozen
+# view, its disclosed_at)
 WARM_MEMBER = 1 + 1 + 1 + 1
 WARM_ANONYMOUS = WARM_MEMBER - 2  # no alliance roles to read, and nobody to look for in the group
 NOT_MODIFIED_MEMBER = WARM_MEMBER  # a 304 needs the same fingerprint, and nothing else
@@ -36,6 +38,7 @@ def small_and_large(world, api):
         data = (make_pupils(half, group="intervention", start=0, base=20.0, step=0.3131)
                 + make_pupils(half, group="comparison", start=5000, base=21.0, step=0.2917))
         upload(api(world.user("member")), project, data, "dissemination", world.measure)
+        freeze_for_outsiders(project)
         projects[rows] = project
     return projects
 

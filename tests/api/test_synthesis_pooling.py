@@ -11,8 +11,8 @@ from research.models import Alliance
 from research.models.choices import MeasureKind
 
 from ..factories import MeasureFactory
-from .results_support import (POOLED, dersimonian_laird, dissemination_project, final_pupils, group, hedges, leaked,
-                              make_pupils, numbers_in, publish, scores_of, strings_in, synthesis_url, upload,
+from .results_support import (POOLED, dersimonian_laird, dissemination_project, final_pupils,
+                              freeze_for_outsiders, group, hedges, leaked, make_pupils, numbers_in, publish, scores_of, strings_in, synthesis_url, upload,
                               upload_all)
 from .results_support import pooled_projects  # noqa: F401 (a fixture)
 
@@ -29,6 +29,8 @@ def add_left_out_projects(world, api) -> dict:
     upload(member, small, small_data, "dissemination", world.measure)
     alone = dissemination_project(world, "No comparison")
     upload_all(member, alone, make_pupils(8, group="intervention", start=8000, base=30.0), world.measure)
+    freeze_for_outsiders(small)
+    freeze_for_outsiders(alone)
     return {"small": (small, small_data), "alone": (alone, None)}
 
 
@@ -96,6 +98,7 @@ def test_measure_kind_filter(world, api, pooled_projects):
     assert response.status_code == 200, response.json()
     upload(api(world.user("member")), project, final_pupils(60.0, 55.0, 1.1, start=9000), "dissemination",
            wellbeing)
+    freeze_for_outsiders(project)
     client = api(world.user("teacher"))
     # when the synthesis is asked for in all, and for each kind
     everything = client.get(synthesis_url(world)).json()

@@ -39,8 +39,11 @@ def _number(value) -> bool:
 
 
 def cohort(scores: list[Score], group: str) -> set[str]:
+    """Pupils with baseline and final scores; those with a final score if nobody has a baseline."""
     pupils = {s.pupil for s in scores if s.group == group}
     at = {stage: {s.pupil for s in scores if s.group == group and s.stage == stage} for stage in STAGES}
+    if not any(s.stage == BASELINE for s in scores):
+        return at[FINAL]
     return {p for p in pupils if p in at[BASELINE] and p in at[FINAL]}
 
 

@@ -40,6 +40,7 @@ def random_scores(rng: random.Random, measure: MeasureInfo) -> list[Score]:
     """One measure of a small project: groups of 0-14, leavers, joiners, gaps at progress."""
     scores = []
     centre = rng.uniform(measure.scale_min, measure.scale_max)
+    no_baseline = rng.random() < 0.1  # a final-scores-only design
     for group in ("intervention", "comparison"):
         for index in range(rng.randint(0, 14)):
             pupil = f"{group[0]}{index}"
@@ -53,6 +54,8 @@ def random_scores(rng: random.Random, measure: MeasureInfo) -> list[Score]:
                 del stages[BASELINE]  # a joiner
             if rng.random() < 0.3:
                 stages.pop(PROGRESS, None)
+            if no_baseline:
+                stages.pop(BASELINE, None)
             scores += [Score(pupil, group, stage, value, flag) for stage, value in stages.items()]
     return scores
 
