@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .cells import desc_id, gain_id, make_cell
 from .descriptives import gain_summary, matched_scores, stage_scores
+from .adjusted import adjusted_effect, analysed_pupils
 from .effects import (
     BETWEEN_GROUP_DESIGN,
     EMPTY_EFFECT_FIELDS,
-    EQUIVALENCE_ADJUST,
-    EQUIVALENCE_FAIL,
     EQUIVALENCE_FLAGS,
     WITHIN_GROUP_DESIGN,
     EffectEstimate,
@@ -39,12 +40,17 @@ def _oriented(estimate: EffectEstimate | None, measure: MeasureInfo) -> EffectEs
     return estimate.flipped()
 
 
-def _months_fields(g: float | None, measure: MeasureInfo) -> dict:
+def _months_fields(g: float | None, measure: MeasureInfo, design: str) -> dict:
+    """EEF months of *additional* progress: between-group designs on attainment measures only, read
+    from g rounded to 2 dp (what the page shows), so the two can never disagree."""
+    if design != BETWEEN_GROUP_DESIGN:
+        return {"months": None, "months_reason": "Months' progress means progress beyond a comparison group; "
+                                                 "a change within one group has none."}
     if measure.kind != "attainment":
         return {"months": None, "months_reason": "EEF months' progress applies to attainment measures only."}
     if g is None:
         return {"months": None, "months_reason": "No effect size to convert."}
-    return {"months": months_progress(g), "months_reason": None}
+    return {"months": months_progress(round(g, 2)), "months_reason": None}
 
 
 def _effect_cell(
@@ -56,8 +62,37 @@ def _effect_cell(
     return make_cell(
         cell_id, sum(counts.values()), depends_on=depends_on,
         metric=metric, label=label, design=design, **{f"n_{k}": v for k, v in counts.items()},
-        **fields, **_months_fields(fields["g"], measure), reason=None if estimate else reason,
+        **fields, **_months_fields(fields["g"], measure, design), reason=None if estimate else reason,
     )
+
+
+ADJUSTED_FIELDS = ("model", "difference", "difference_ci_low", "difference_ci_high", "standardiser", "icc",
+                   "icc_reason", "schools")
+
+
+def adjusted_effect_cell(wide: WideScores, measure: MeasureInfo) -> dict:
+    """The headline: baseline-adjusted, school-aware (adjusted.py), on pupils with both scores.
+
+    g and its CI are oriented like every effect (positive favours the intervention); the
+    difference stays in the measure's own points, intervention minus comparison.
+    """
+    pupils = analysed_pupils(as_measure_scores(wide))
+    fit, reason = adjusted_effect(pupils)
+    counts = {"intervention": pupils.count(INTERVENTION), "comparison": pupils.count(COMPARISON)}
+    estimate = EffectEstimate(fit["g"], fit["se"] ** 2) if fit else None
+    cell = _effect_cell(
+        "effect:adjusted", "adjusted", "Final scores adjusted for baseline, intervention vs comparison",
+        BETWEEN_GROUP_DESIGN, measure, estimate, reason, counts,
+        [desc_id(stage, group) for stage in (BASELINE, FINAL) for group in (INTERVENTION, COMPARISON)]
+        + [gain_id(FINAL, INTERVENTION), gain_id(FINAL, COMPARISON)],
+    )
+    if fit:
+        # the model's own interval (t or Wald), not the normal one from the variance
+        low, high = (fit["ci_low"], fit["ci_high"]) if measure.higher_is_better else (-fit["ci_high"], -fit["ci_low"])
+        cell.update(ci_low=low, ci_high=high)
+    cell.update({key: (fit or {}).get(key) for key in ADJUSTED_FIELDS})
+    cell["schools"] = pupils.schools
+    return cell
 
 
 def final_effect(wide: WideScores, measure: MeasureInfo) -> dict:
@@ -73,22 +108,37 @@ def final_effect(wide: WideScores, measure: MeasureInfo) -> dict:
 
 
 def gain_effect(wide: WideScores, measure: MeasureInfo) -> dict:
-    """Hedges' g on baseline-to-final gains of matched pupils.
-
-    Standardised by the pooled sd of gains (effectsize_smd on gain summaries), which is
-    usually smaller than the sd of scores, so this g tends to be larger than a
-    final-score g; it is reported next to it, and months use the same table.
+    """Difference in mean baseline-to-final gains of matched pupils, standardised by the pooled sd
+    of their *baseline* scores (times Hedges' J), so it sits on the score scale like every other
+    effect. (The sd of gains shrinks as scores correlate over time and would inflate it.) Never
+    the headline: the adjusted effect uses the baseline better.
     """
-    treated = gain_summary(wide, INTERVENTION, FINAL)
-    control = gain_summary(wide, COMPARISON, FINAL)
-    estimate, reason = hedges_g(treated, control)
-    if estimate is None and treated.n and control.n and reason and "sd 0" in reason:
-        reason = "All gains are equal (sd 0), so a standardised difference in gains is undefined."
+    estimate, reason = _gain_estimate(wide)
+    counts = {group: gain_summary(wide, group, FINAL).n for group in (INTERVENTION, COMPARISON)}
     return _effect_cell(
-        "effect:gain", "gain", "Gains baseline to final, intervention vs comparison", BETWEEN_GROUP_DESIGN,
-        measure, estimate, reason, {"intervention": treated.n, "comparison": control.n},
+        "effect:gain", "gain", "Gains baseline to final (standardised by the baseline sd), intervention vs "
+        "comparison", BETWEEN_GROUP_DESIGN, measure, estimate, reason, counts,
         [gain_id(FINAL, INTERVENTION), gain_id(FINAL, COMPARISON)],
     )
+
+
+def _gain_estimate(wide: WideScores) -> tuple[EffectEstimate | None, str | None]:
+    treated = gain_summary(wide, INTERVENTION, FINAL)
+    control = gain_summary(wide, COMPARISON, FINAL)
+    baselines = [matched_scores(wide, group, BASELINE, FINAL)[0] for group in (INTERVENTION, COMPARISON)]
+    for label, summary in (("intervention", treated), ("comparison", control)):
+        if summary.n < 2 or summary.sd is None:
+            return None, f"The {label} group has {summary.n} pupil(s) with baseline and final scores; each needs 2+."
+    n1, n2 = treated.n, control.n
+    sd1, sd2 = sample_sd(baselines[0]), sample_sd(baselines[1])
+    pooled = math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+    if not pooled:
+        return None, "All baseline scores are equal (sd 0), so the gains cannot be standardised."
+    correction = 1 - 3 / (4 * (n1 + n2) - 9)
+    g = correction * (treated.mean - control.mean) / pooled
+    # delta method: sampling variance of the gain difference on the baseline-sd scale, plus the sd's own
+    variance = correction**2 * (treated.sd**2 / n1 + control.sd**2 / n2) / pooled**2 + g**2 / (2 * (n1 + n2 - 2))
+    return EffectEstimate(g, variance), None
 
 
 def within_group_effect(wide: WideScores, measure: MeasureInfo, group: str = INTERVENTION) -> dict:
@@ -143,8 +193,13 @@ def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureIn
     )
 
 
-def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, equivalence: dict) -> dict:
-    """Effect cells plus which one is the headline, and why (no numbers in the why)."""
+def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, min_cell: int = 1) -> dict:
+    """Effect cells, which one is the headline and why (no numbers in the why).
+
+    Headline: the baseline-adjusted effect; with no baseline at all, final scores compared; with
+    no comparison group, the change within the intervention group (weaker, no months). No
+    headline while a group of the analysed pupils is under the alliance's minimum cell size.
+    """
     wide = as_measure_scores(wide)
     if INTERVENTION not in groups:
         return {"design": None, "headline": None, "headline_reason": "No intervention-group scores."}
@@ -157,14 +212,23 @@ def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, e
             "measured, which cannot separate the intervention from ordinary progress.",
             "within_group": within,
         }
-    final, gain = final_effect(wide, measure), gain_effect(wide, measure)
-    unbalanced = equivalence.get("band") in (EQUIVALENCE_ADJUST, EQUIVALENCE_FAIL)
-    if unbalanced and gain["g"] is not None:
-        headline, why = "gain", "The groups started apart, so the comparison of gains is the headline."
-    elif final["g"] is not None:
-        headline, why = "final", "Final-stage scores compared between groups."
-    elif gain["g"] is not None:
-        headline, why = "gain", "Final-score comparison unavailable; gains compared instead."
+    has_baseline = any(wide.stage_scores(group, BASELINE).size for group in groups)
+    section = {"design": BETWEEN_GROUP_DESIGN, "final": final_effect(wide, measure)}
+    if has_baseline:
+        section["adjusted"] = adjusted_effect_cell(wide, measure)
+        section["gain"] = gain_effect(wide, measure)
+        headline, why = "adjusted", ("Final scores compared between groups, adjusted for baseline scores "
+                                     "(pupils with both), as the EEF's analysis guidance sets out.")
     else:
-        headline, why = None, "No between-group effect size could be computed."
-    return {"design": BETWEEN_GROUP_DESIGN, "headline": headline, "headline_reason": why, "final": final, "gain": gain}
+        headline, why = "final", "No baseline scores: final scores compared between groups, not adjusted."
+    chosen = section[headline]
+    counts = {group: chosen.get(f"n_{group}", 0) for group in (INTERVENTION, COMPARISON)}
+    small = [group for group, n in counts.items() if n < min_cell] if all(counts.values()) else []
+    if small:
+        headline = None
+        why = (f"The {' and '.join(small)} group{'s have' if len(small) > 1 else ' has'} fewer than {min_cell} "
+               "pupils in the analysis (the alliance's minimum cell size): too few for a headline effect, "
+               "months' progress or padlocks.")
+    elif chosen["g"] is None:
+        headline, why = None, f"No between-group effect size could be computed: {chosen['reason']}"
+    return {**section, "headline": headline, "headline_reason": why, "below_min_cell": bool(small)}

@@ -24,6 +24,8 @@ from numbers import Real
 
 import pandas as pd
 
+from .verdict import verdict_sentence
+
 MARKER = "c"
 DEFAULT_MIN_CELL = 6
 
@@ -198,7 +200,7 @@ def _withhold_criteria(strength: dict | None, cells: list[dict], hiding: set[str
         if criterion.get("cell") in hiding:
             criterion["met"] = MARKER
     withheld = sum(1 for c in criteria if c.get("met") == MARKER)
-    if withheld:
+    if withheld and strength.get("padlocks") is not None:
         strength["padlocks"] = sum(1 for c in criteria if c.get("met") is True)
         strength["padlocks_withheld"] = withheld
 
@@ -208,11 +210,10 @@ def redact_measure(measure_result: dict, suppressed: set[str]) -> dict:
     cells = collect_cells(measure_result)
     public = _apply(measure_result, suppressed)
     hiding = _hiding_pupils(cells, suppressed)
-    if "equivalence" in hiding and isinstance(public.get("effects"), dict):
-        # The headline choice (final scores or gains) follows from the baseline balance, which is withheld.
-        public["effects"]["headline_reason"] = MARKER
-        public["effects"]["headline"] = MARKER
     _withhold_criteria(public.get("evidence_strength"), cells, hiding)
+    if "verdict" in public:  # said again from what is shown: a withheld headline has no verdict
+        public["verdict"] = verdict_sentence(public.get("effects") or {},
+                                             (public.get("evidence_strength") or {}).get("padlocks"))
     return public
 
 

@@ -35,6 +35,7 @@ class OutcomeArrays:
     measure_id: np.ndarray
     score: np.ndarray
     disadvantaged: np.ndarray
+    school_id: np.ndarray
 
     def rows_by_measure(self) -> dict[object, np.ndarray]:
         """Row positions per measure id, like groupby("measure_id") (missing ids dropped)."""
@@ -46,7 +47,7 @@ class OutcomeArrays:
     def take(self, rows: np.ndarray) -> "OutcomeArrays":
         return OutcomeArrays(
             self.pupil_key[rows], self.group[rows], self.stage[rows], self.measure_id[rows],
-            self.score[rows], self.disadvantaged[rows],
+            self.score[rows], self.disadvantaged[rows], self.school_id[rows],
         )
 
 
@@ -154,16 +155,44 @@ def _kept_rows(columns: _CleanColumns) -> np.ndarray:
     return rows[np.sort(key.size - 1 - first_from_end)]
 
 
+def first_record_groups(measure_id: np.ndarray, pupil_key: np.ndarray, stage: np.ndarray,
+                        group: np.ndarray) -> np.ndarray:
+    """Intention to treat: every row of a pupil takes the group of their first record (by stage)
+    on that measure, so a pupil who switched groups counts once, in the group they started in."""
+    if group.size == 0:
+        return group
+    order = {name: index for index, name in enumerate(STAGES)}
+    first: dict[tuple, tuple[int, str]] = {}
+    for measure, pupil, stage_name, group_name in zip(measure_id, pupil_key, stage, group):
+        rank = order[stage_name]
+        key = (measure, pupil)
+        if key not in first or rank < first[key][0]:
+            first[key] = (rank, group_name)
+    return np.array([first[(m, p)][1] for m, p in zip(measure_id, pupil_key)], dtype=object)
+
+
+def switched_by_measure(frame: pd.DataFrame) -> dict[object, int]:
+    """Pupils recorded in more than one group, per measure (each counted in their first group)."""
+    if frame.empty:
+        return {}
+    clean = frame[["measure_id", "pupil_key", "group"]].astype({"group": str}).drop_duplicates()
+    switched = clean.groupby(["measure_id", "pupil_key"])["group"].nunique() > 1
+    return {measure: int(count) for measure, count in switched.groupby(level=0).sum().items()}
+
+
 def prepare_outcome_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a clean copy: typed columns, known groups/stages only, no missing scores.
 
     Optional columns (flags, year_group) are added as all-missing when absent.
     Rows are unique per measure x stage x pupil; upstream imports replace rather than
-    duplicate, so keeping the last row is only a safety net.
+    duplicate, so keeping the last row is only a safety net. Groups follow intention to
+    treat (first_record_groups).
     """
     columns = _clean_columns(frame)
-    clean = pd.DataFrame(columns.as_dict(), index=frame.index)
-    return clean.take(_kept_rows(columns)).reset_index(drop=True)
+    clean = pd.DataFrame(columns.as_dict(), index=frame.index).take(_kept_rows(columns)).reset_index(drop=True)
+    clean["group"] = first_record_groups(clean["measure_id"].to_numpy(), clean["pupil_key"].to_numpy(),
+                                         clean["stage"].to_numpy(), clean["group"].to_numpy())
+    return clean
 
 
 def flag_codes(flag: pd.api.extensions.ExtensionArray | pd.Series) -> np.ndarray:
@@ -179,13 +208,16 @@ def outcome_arrays(frame: pd.DataFrame) -> OutcomeArrays:
     """
     columns = _clean_columns(frame)
     rows = _kept_rows(columns)
+    pupil_key, stage, measure_id = (columns.pupil_key.to_numpy()[rows], columns.stage.to_numpy()[rows],
+                                    columns.measure_id.to_numpy()[rows])
     return OutcomeArrays(
-        pupil_key=columns.pupil_key.to_numpy()[rows],
-        group=columns.group.to_numpy()[rows],
-        stage=columns.stage.to_numpy()[rows],
-        measure_id=columns.measure_id.to_numpy()[rows],
+        pupil_key=pupil_key,
+        group=first_record_groups(measure_id, pupil_key, stage, columns.group.to_numpy()[rows]),
+        stage=stage,
+        measure_id=measure_id,
         score=columns.score.to_numpy()[rows],
         disadvantaged=flag_codes(columns.flags["disadvantaged"])[rows],
+        school_id=columns.school_id.to_numpy()[rows],
     )
 
 

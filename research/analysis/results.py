@@ -10,11 +10,12 @@ import pandas as pd
 from .comparisons import baseline_equivalence, effects_section
 from .descriptives import attrition_table, descriptives_table, gains_table
 from .disclosure import DEFAULT_MIN_CELL, mark_public
-from .frame import outcome_arrays
+from .frame import outcome_arrays, switched_by_measure
 from .gap import gap_tables
 from .scores import MeasureScores
 from .strength import evidence_strength
 from .types import STAGES, MeasureInfo
+from .verdict import verdict_sentence
 
 
 def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int,
@@ -34,6 +35,10 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
     attrition = attrition_table(everyone, groups)
     equivalence = baseline_equivalence(scores, groups, measure)
     gap = gap_tables(scores, groups, measure)
+    effects = effects_section(scores, groups, measure, min_cell)
+    strength = evidence_strength(groups, descriptives, attrition, equivalence)
+    if effects.get("below_min_cell"):
+        strength.update(padlocks=None, padlocks_reason=effects["headline_reason"])
     result = {
         "measure": measure.as_dict(),
         "groups": groups,
@@ -41,9 +46,10 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
         "descriptives": descriptives,
         "gains": gains_table(scores, groups),
         "attrition": attrition,
-        "effects": effects_section(scores, groups, measure, equivalence),
+        "effects": effects,
+        "verdict": verdict_sentence(effects, strength.get("padlocks")),
         "baseline_equivalence": equivalence,
-        "evidence_strength": evidence_strength(groups, descriptives, attrition, equivalence),
+        "evidence_strength": strength,
         "gap": {"subgroups": gap["subgroups"], "gaps": gap["gaps"]},
         # Which published cells add up to which: disclosure control needs these.
         "partitions": gap["partitions"],
@@ -65,8 +71,21 @@ def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_ce
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": [measure_results(scores, m, min_cell) for m, scores in zip(measures, _split(frame, measures))],
+        "measures": _with_switchers(frame, [measure_results(scores, m, min_cell)
+                                            for m, scores in zip(measures, _split(frame, measures))]),
     }
+
+
+SWITCHED_NOTE = ("Pupils recorded in more than one group are counted once, in the group of their first record "
+                 "(intention to treat).")
+
+
+def _with_switchers(frame: pd.DataFrame, measure_results_: list[dict]) -> list[dict]:
+    switched = switched_by_measure(frame)
+    for result in measure_results_:
+        result["switched_pupils"] = switched.get(result["measure"]["id"], 0)
+        result["switched_note"] = SWITCHED_NOTE
+    return measure_results_
 
 
 def _split(frame: pd.DataFrame, measures: Sequence[MeasureInfo]) -> list[MeasureScores]:
@@ -86,6 +105,7 @@ def cohort_results(frame: pd.DataFrame, cohort: pd.DataFrame, measures: Sequence
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": [measure_results(in_cohort, m, min_cell, everyone=all_pupils) for m, in_cohort, all_pupils
-                     in zip(measures, _split(cohort, measures), _split(frame, measures))],
+        "measures": _with_switchers(frame, [measure_results(in_cohort, m, min_cell, everyone=all_pupils)
+                                            for m, in_cohort, all_pupils
+                                            in zip(measures, _split(cohort, measures), _split(frame, measures))]),
     }

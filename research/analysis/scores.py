@@ -39,6 +39,8 @@ class MeasureScores:
 
     by_group: dict[str, np.ndarray]
     cells: dict[tuple[str, str], CellRows] = field(default_factory=dict)
+    # Per group, each matrix row's school (from the pupil's first record); empty from a wide frame.
+    schools: dict[str, np.ndarray] = field(default_factory=dict)
     _stage_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
     _matched_cache: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False
@@ -97,16 +99,18 @@ class MeasureScores:
             stage_column[mask] = STAGE_COLUMN[stage]
         by_group: dict[str, np.ndarray] = {}
         cells: dict[tuple[str, str], CellRows] = {}
+        schools: dict[str, np.ndarray] = {}
         for group in GROUPS:
             in_group = rows.group == group
             if not in_group.any():
                 continue
-            by_group[group] = _pupil_matrix(rows.pupil_key[in_group], stage_column[in_group], rows.score[in_group])
+            by_group[group], schools[group] = _pupil_matrix(
+                rows.pupil_key[in_group], stage_column[in_group], rows.score[in_group], rows.school_id[in_group])
             for stage in STAGES:
                 in_cell = in_group & stage_masks[stage]
                 if in_cell.any():
                     cells[(stage, group)] = CellRows(rows.score[in_cell], rows.disadvantaged[in_cell])
-        return cls(by_group, cells)
+        return cls(by_group, cells, schools)
 
     @classmethod
     def from_frame(cls, measure_frame: pd.DataFrame) -> "MeasureScores":
@@ -115,6 +119,8 @@ class MeasureScores:
             disadvantaged = flag_codes(measure_frame["disadvantaged"].astype("boolean"))
         else:
             disadvantaged = np.full(len(measure_frame), FLAG_UNKNOWN, dtype=np.int8)
+        school_id = (measure_frame["school_id"].to_numpy() if "school_id" in measure_frame.columns
+                     else np.zeros(len(measure_frame), dtype=np.int64))
         return cls.from_arrays(OutcomeArrays(
             pupil_key=measure_frame["pupil_key"].to_numpy(),
             group=measure_frame["group"].to_numpy(),
@@ -122,6 +128,7 @@ class MeasureScores:
             measure_id=measure_frame["measure_id"].to_numpy(),
             score=measure_frame["score"].to_numpy(dtype=float),
             disadvantaged=disadvantaged,
+            school_id=school_id,
         ))
 
 
@@ -131,8 +138,10 @@ def _read_only(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _pupil_matrix(pupil_keys: np.ndarray, stage_column: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """(pupils x stages) scores, rows in the order scores_wide's pivot gives them.
+def _pupil_matrix(pupil_keys: np.ndarray, stage_column: np.ndarray, scores: np.ndarray,
+                  school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pupils x stages) scores, rows in the order scores_wide's pivot gives them, and each row's
+    school (that of the pupil's earliest stage).
 
     The pivot sorts pupils by key and puts a missing key first; rows are unique per
     pupil x stage (prepare_outcome_frame drops duplicates), so each slot is set once.
@@ -141,7 +150,10 @@ def _pupil_matrix(pupil_keys: np.ndarray, stage_column: np.ndarray, scores: np.n
     codes = codes + 1  # missing key (-1) becomes row 0
     matrix = np.full((len(uniques) + 1, len(STAGES)), np.nan)
     matrix[codes, stage_column] = scores
-    return matrix if (codes == 0).any() else matrix[1:]
+    schools = np.empty(len(uniques) + 1, dtype=object)
+    for code, stage, school in sorted(zip(codes, stage_column, school_ids), key=lambda item: -item[1]):
+        schools[code] = school  # latest stage first, so the earliest stage's school is written last
+    return (matrix, schools) if (codes == 0).any() else (matrix[1:], schools[1:])
 
 
 # What the tables accept: a scores_wide frame, or the same scores already split.

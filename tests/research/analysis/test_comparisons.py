@@ -1,3 +1,6 @@
+import math
+import statistics
+
 import pytest
 
 from research.analysis.comparisons import (
@@ -59,27 +62,30 @@ def test_lower_is_better_measure_flips_sign_so_positive_favours_intervention():
     assert effect["months"] is None and "attainment" in effect["months_reason"]
 
 
-def test_gain_effect_standardises_difference_in_gains():
-    # Given matched pupils with gains [2, 3, 4, 5] vs [0, 1, 0, 1, 2]
+def test_gain_effect_is_on_the_baseline_sd_scale_not_the_gains():
+    # Given matched pupils with gains [2, 3, 4, 5] vs [0, 1, 0, 1, 2] and baselines [10..13] vs [10..14]
     wide = wide_for({
         "intervention": {"theory": [10, 11, 12, 13], "dissemination": [12, 14, 16, 18]},
         "comparison": {"theory": [10, 11, 12, 13, 14], "dissemination": [10, 12, 12, 14, 16]},
     })
     effect = gain_effect(wide, READING)
-    g, variance = hand_hedges_g([2.0, 3, 4, 5], [0.0, 1, 0, 1, 2])
-    assert effect["g"] == pytest.approx(g)
-    assert effect["variance"] == pytest.approx(variance)
+    # Then g = J x (3.5 - 0.8) / pooled baseline sd, by hand
+    pooled = (3 * statistics.variance([10, 11, 12, 13]) + 4 * statistics.variance([10, 11, 12, 13, 14])) / 7
+    j = 1 - 3 / (4 * 9 - 9)
+    assert effect["g"] == pytest.approx(j * (3.5 - 0.8) / math.sqrt(pooled))
+    # and not the (larger) g on the sd of gains
+    assert effect["g"] < hand_hedges_g([2.0, 3, 4, 5], [0.0, 1, 0, 1, 2])[0]
 
 
-def test_all_equal_gains_give_none_with_reason():
+def test_all_equal_gains_give_a_zero_gain_effect():
     # Given every pupil gaining exactly 2 in both groups
     wide = wide_for({
         "intervention": {"theory": [1, 2, 3], "dissemination": [3, 4, 5]},
         "comparison": {"theory": [1, 2, 3], "dissemination": [3, 4, 5]},
     })
     effect = gain_effect(wide, READING)
-    assert effect["g"] is None and effect["months"] is None
-    assert "gains are equal" in effect["reason"]
+    # Then the difference in gains is 0 on the baseline scale: defined, and no effect
+    assert effect["g"] == pytest.approx(0.0)
 
 
 def test_baseline_equivalence_on_matched_sample_and_bands():
@@ -109,7 +115,7 @@ def test_baseline_equivalence_falls_back_to_all_baseline_pupils_before_final_dat
     assert "no matched final" in result["sample"]
 
 
-def test_unbalanced_baseline_makes_gain_the_headline():
+def test_unbalanced_baseline_still_has_the_adjusted_effect_as_headline():
     # Given groups that start about 0.14 SD apart (0.5 / sd 3.16, times J)
     wide = wide_for({
         "intervention": {"theory": [10.5, 12.5, 14.5, 16.5, 18.5], "dissemination": [12, 14, 17, 18, 21]},
@@ -117,22 +123,23 @@ def test_unbalanced_baseline_makes_gain_the_headline():
     })
     equivalence = baseline_equivalence(wide, ["intervention", "comparison"], READING)
     assert equivalence["band"] == "adjustment needed"
-    section = effects_section(wide, ["intervention", "comparison"], READING, equivalence)
-    # Then gains lead, and both effects are present
-    assert section["headline"] == "gain"
-    assert section["final"]["g"] is not None and section["gain"]["g"] is not None
+    section = effects_section(wide, ["intervention", "comparison"], READING)
+    # Then the baseline-adjusted effect leads (never the gains), with the others beside it
+    assert section["headline"] == "adjusted"
+    assert None not in (section["adjusted"]["g"], section["final"]["g"], section["gain"]["g"])
 
 
 def test_no_comparison_group_gives_labelled_within_group_change():
     # Given only an intervention group
     wide = wide_for({"intervention": {"theory": [10, 12, 14, 16, 18], "dissemination": [13, 14, 18, 19, 20]}})
     equivalence = baseline_equivalence(wide, ["intervention"], READING)
-    section = effects_section(wide, ["intervention"], READING, equivalence)
+    section = effects_section(wide, ["intervention"], READING)
     # Then the design says it is weaker and the value is the within-group change
     assert section["design"] == WITHIN_GROUP_DESIGN == "within-group (weaker evidence)"
     assert section["headline"] == "within_group"
     assert section["within_group"]["g"] == pytest.approx(0.8 * 2.8 / 10**0.5)
-    assert section["within_group"]["months"] == 9  # g = 0.708, in the 0.70-0.78 band
+    # and no months: the EEF table means progress beyond a comparison group
+    assert section["within_group"]["months"] is None and "comparison" in section["within_group"]["months_reason"]
     assert "final" not in section and equivalence["band"] is None and equivalence["reason"]
 
 

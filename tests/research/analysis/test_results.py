@@ -14,7 +14,7 @@ from .test_effects import hand_hedges_g
 # Any RuntimeWarning (division by zero, empty mean, ...) fails the test.
 pytestmark = pytest.mark.filterwarnings("error")
 
-ALLOWED_NONE = {"reason", "months_reason", "flag"}
+ALLOWED_NONE = {"reason", "months_reason", "icc_reason", "flag"}
 
 
 def assert_json_clean(results: dict) -> None:
@@ -27,7 +27,7 @@ def assert_json_clean(results: dict) -> None:
             if "cell" in node:
                 for key, value in node.items():
                     if value is None and key not in ALLOWED_NONE:
-                        reason = node.get("months_reason") if key == "months" else node.get("reason")
+                        reason = node.get(f"{key}_reason") or node.get("reason")
                         assert reason, f"{node['cell']}.{key} is None without a reason"
             for value in node.values():
                 walk(value)
