@@ -8,7 +8,7 @@ PORT ?= 8000
 # off and their own keys (tests/load/gunicorn_server.py).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean
+.PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean reference-values
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ schema-fuzz: install
 # A load run on loopback: gunicorn + PostgreSQL, several clients, 60 s or 4,000 requests; stops by itself.
 load: install
 	$(BIN)/python -m tests.load.run
+
+# Reference values from R for the statistics tests (Debian: r-base-core r-cran-metafor r-cran-lme4);
+# CI does not install R and reads the committed output in fixtures/reference/.
+reference-values:
+	Rscript fixtures/reference/make_reference.R
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-output
