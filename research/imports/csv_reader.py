@@ -1,28 +1,31 @@
-"""CSV / delimited text: encoding and delimiter detection, title rows, then one pandas read."""
+"""CSV / delimited text: encoding and delimiter detection, title rows, the shape, then one pandas read."""
 from __future__ import annotations
 
 import csv
 import io
 import re
 
-import numpy as np
 import pandas as pd
 
+from .csv_shape import CsvShape, read_csv_shape
+from .limits import ReadLimits
 from .sniff import EMPTY_MESSAGE, decode_text
 from .specs import UnreadableFile
-from .table import HEADER_SEARCH_ROWS, ColumnSelector, HeaderRank, RawTable, find_header, trim_blank_columns
-from .values import strip_cells
+from .table import HEADER_SEARCH_ROWS, ColumnSelector, HeaderRank, RawTable, find_header
 
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_CHARS = 65536
 _SEP_HINT = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)  # Excel's "sep=;" first line
+_OPEN_QUOTE = ('The file could not be read as CSV: a quote mark (") seems to be left open. '
+               "Check the cells that contain quote marks, or save the file again from Excel as CSV.")
 NO_HEADER_MESSAGE = (
     "Could not find the header row. The first row (or one of the first few) should name the columns, "
     "including a pupil id column such as UPN, Pupil ID or Admission No, a Group column and a Score column."
 )
 
 
-def read_csv_table(data: bytes, rank: HeaderRank, select: ColumnSelector) -> RawTable:
+def read_csv_table(data: bytes, rank: HeaderRank, select: ColumnSelector, max_rows: int,
+                   limits: ReadLimits) -> RawTable:
     text, encoding = decode_text(data)
     read_as = {"format": "csv", "encoding": encoding, "delimiter": None, "sheet": None, "header_row": None}
     if not text.strip():
@@ -38,10 +41,16 @@ def read_csv_table(data: bytes, rank: HeaderRank, select: ColumnSelector) -> Raw
     read_as["delimiter"] = delimiter if delimiter in text[:_SAMPLE_CHARS] else None
     read_as["header_row"] = header_index + 1
 
-    wanted = select(headers) or [0]
-    cells, overflow = _read_body(text[header_offset:], delimiter, len(headers), wanted)
-    headers, cells = trim_blank_columns(headers, cells)
-    return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as, overflow=overflow)
+    body = text[header_offset:]
+    try:
+        shape = read_csv_shape(body, delimiter, header_index + 1, headers, max_rows, limits)
+    except UnreadableFile as problem:
+        raise UnreadableFile(problem.message, read_as) from None
+    # Columns with a blank header are never read: the shape says which rows have content under one.
+    wanted = [i for i in select(headers) if headers[i].strip()] or [0]
+    cells = _read_cells(body, delimiter, len(headers), wanted, shape)
+    return RawTable(headers=headers[:shape.width], cells=cells, header_row=header_index + 1, read_as=read_as,
+                    overflow=shape.split if shape.split.any() else None, unheaded=shape.unheaded)
 
 
 def _find_delimiter_and_header(
@@ -79,56 +88,23 @@ def _find_delimiter_and_header(
     return best[1], best[2], best[3], best[4]
 
 
-def _read_body(body: str, delimiter: str, width: int, wanted: list[int]) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """(cells of the wanted columns below the header, rows split by a stray delimiter or None).
+def _read_cells(body: str, delimiter: str, width: int, wanted: list[int], shape: CsvShape) -> pd.DataFrame:
+    """The wanted columns below the header, one row per row of the shape.
 
-    Fast path, when some columns are not wanted: with no quote marks a line is a record, so if no
-    line has more delimiters than the header, no row can overflow and pandas may skip every unwanted
-    column (identifying ones included). Otherwise read everything, find overflowing rows exactly,
-    then keep the wanted columns.
+    When some rows have more cells than the header (split by a stray delimiter: the shape flags them),
+    pandas is told how many columns to expect, so that it reads those rows instead of failing.
     """
-    if len(wanted) < width and '"' not in body and _most_delimiters_on_a_line(body, delimiter) < width:
-        frame = _read_frame(body, delimiter, usecols=wanted)
-        return frame.iloc[1:].reset_index(drop=True), None
-    frame = _read_frame(body, delimiter)
-    cells = frame.iloc[1:].reset_index(drop=True)
-    overflow = None
-    if cells.shape[1] > width:
-        # Cells beyond the header are a row split by an unquoted comma ("12,5", "Smith, Ann"): none of
-        # that row's cells can be trusted to be in their column, so the row is flagged and not read.
-        overflow = np.zeros(len(cells), dtype=bool)
-        for column in cells.columns[width:]:
-            overflow |= strip_cells(cells[column]) != ""
-    return cells.loc[:, wanted], overflow
-
-
-def _most_delimiters_on_a_line(body: str, delimiter: str) -> int:
-    """Vectorised over the UTF-8 bytes (an ASCII delimiter byte never occurs inside another character)."""
-    raw = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
-    delimiters = np.flatnonzero(raw == ord(delimiter))
-    newlines = np.flatnonzero(raw == ord("\n"))
-    before_each_newline = np.searchsorted(delimiters, newlines)
-    per_line = np.diff(np.concatenate(([0], before_each_newline, [len(delimiters)])))
-    return int(per_line.max())
-
-
-def _read_frame(body: str, delimiter: str, usecols: list[int] | None = None) -> pd.DataFrame:
+    names = list(range(shape.widest)) if shape.widest > width else None
     options = dict(
         sep=delimiter, header=None, dtype=str, na_filter=False, keep_default_na=False,
         skip_blank_lines=False,  # blank lines stay, so row numbers match what a spreadsheet shows
-        engine="c", quotechar='"', doublequote=True, index_col=False, usecols=usecols,
+        engine="c", quotechar='"', doublequote=True, index_col=False, names=names, usecols=wanted,
     )
     try:
-        return pd.read_csv(io.StringIO(body), **options)
-    except pd.errors.ParserError:
-        pass
-    # Some rows have more cells than the header: allow as many columns as the longest line could hold.
-    width = max(line.count(delimiter) for line in body.splitlines()) + 1
-    try:
-        return pd.read_csv(io.StringIO(body), names=list(range(width)), **options)
+        frame = pd.read_csv(io.StringIO(body), **options)
     except (pd.errors.ParserError, ValueError):
-        raise UnreadableFile(
-            'The file could not be read as CSV: a quote mark (") seems to be left open. '
-            "Check the cells that contain quote marks, or save the file again from Excel as CSV.",
-            {"format": "csv"},
-        ) from None
+        raise UnreadableFile(_OPEN_QUOTE, {"format": "csv"}) from None
+    cells = frame.iloc[1:].reset_index(drop=True)
+    if len(cells) != shape.rows:  # pandas and the csv module split rows differently: only odd quoting does that
+        raise UnreadableFile(_OPEN_QUOTE, {"format": "csv"})
+    return cells

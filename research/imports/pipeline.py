@@ -1,7 +1,8 @@
 """parse_outcome_file: read -> map columns -> drop identifying columns -> validate -> pseudonymise.
 
 Pure: bytes and the project's settings in, rows ready to store (or every problem) out. No ORM, no
-HTTP, no django.conf; the storing service calls this and writes `records` only when `ok`.
+HTTP; django.conf only for the read limits when the caller passes none. The storing service calls
+this and writes `records` only when `ok`.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 from . import columns as col
 from .columns import ColumnPlan, columns_to_read, header_rank, plan_columns
 from .errors import ErrorLog
+from .limits import ReadLimits, configured_limits
 from .pseudonym import pupil_keys
 from .readers import read_table
 from .specs import FileRejected, MeasureSpec, ParsedOutcomes, SchoolSpec, UnreadableFile, empty_records
@@ -44,18 +46,20 @@ def parse_outcome_file(
     alliance_key: str,
     max_rows: int,
     max_errors: int = 100,
+    limits: ReadLimits | None = None,
 ) -> ParsedOutcomes:
     """Parse one uploaded outcome file. Problems with the file come back as data (a FileRejected
     or errors on the result), never as exceptions; only an empty `secret` raises ValueError.
 
     `filename` is not trusted for the format (the content decides) and is never echoed back.
+    `limits` bound what the readers take on inside the file; by default the OUTCOME_MAX_* settings.
     """
     if not secret:
         raise ValueError("a non-empty secret is required to pseudonymise pupil ids")
     measures, schools = list(measures), list(schools)
     try:
         table = read_table(data, partial(header_rank, measures=measures),
-                           partial(columns_to_read, measures=measures), max_rows)
+                           partial(columns_to_read, measures=measures), max_rows, limits or configured_limits())
     except UnreadableFile as problem:
         logger.info("outcome file rejected while reading (%d bytes)", len(data))
         return FileRejected.because(problem.message, read_as=problem.read_as)
@@ -69,6 +73,8 @@ def parse_outcome_file(
     used = sorted(set(plan.roles.values()) | set(plan.measure_columns))
     stripped = {index: strip_cells(table.cells[index]) for index in used}
     keep = _non_blank_rows(table.cells, stripped)
+    if table.unheaded is not None:
+        keep |= table.unheaded
     overflow = table.overflow if table.overflow is not None else np.zeros(len(keep), dtype=bool)
     keep |= overflow
     checkable = keep & ~overflow  # a row split by a stray comma is reported whole, never read cell by cell

@@ -2,10 +2,9 @@
 text of a CSV is encoded."""
 from __future__ import annotations
 
-import io
-import zipfile
-
+from .limits import ReadLimits
 from .specs import UnreadableFile
+from .zip_checks import open_zip, read_head
 
 _SAVE_AS = "Open it in Excel and use Save As to save it as an Excel Workbook (.xlsx) or as CSV, then upload that."
 _UPLOAD = "Upload the pupil data as a CSV file or an Excel .xlsx workbook."
@@ -34,7 +33,7 @@ EMPTY_MESSAGE = "The file is empty. Upload a spreadsheet with a header row and o
 _BINARY_MESSAGE = f"This file is not a spreadsheet (its content is not text or an Excel workbook). {_UPLOAD}"
 
 
-def detect_format(data: bytes) -> str:
+def detect_format(data: bytes, limits: ReadLimits) -> str:
     """'xlsx' or 'csv'; raises UnreadableFile, with advice, for anything else."""
     if not data.strip(b" \t\r\n\x00") or data in (bom for bom, _ in _BOMS):
         raise UnreadableFile(EMPTY_MESSAGE)
@@ -42,7 +41,7 @@ def detect_format(data: bytes) -> str:
         if data.startswith(magic):
             raise UnreadableFile(message)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(data)
+        return _zip_kind(data, limits)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")):
         raise UnreadableFile(
@@ -53,13 +52,16 @@ def detect_format(data: bytes) -> str:
     return "csv"
 
 
-def _zip_kind(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except Exception:  # zipfile raises many kinds (bad CRC, unsupported version, encryption) for a broken file
-        raise UnreadableFile(f"This file looks like a damaged Excel workbook or zip archive. {_SAVE_AS}") from None
+def _zip_kind(data: bytes, limits: ReadLimits) -> str:
+    with open_zip(data, limits) as archive:
+        names = set(archive.namelist())
+        try:
+            # Only the head: an OpenDocument mimetype is one line, a crafted one can unpack to gigabytes.
+            mimetype = read_head(archive, "mimetype", 100) if "mimetype" in names else b""
+        except UnreadableFile:
+            raise
+        except Exception:  # zipfile raises many kinds (bad CRC, unsupported version, encryption) for a broken file
+            raise UnreadableFile(f"This file looks like a damaged Excel workbook or zip archive. {_SAVE_AS}") from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if b"opendocument.spreadsheet" in mimetype:

@@ -21,7 +21,8 @@ class RawTable:
     the spreadsheet row number of cells row i is header_row + 1 + i.
 
     `headers` names every column of the file; `cells` holds only the columns the selector asked for,
-    labelled by their position in `headers`. Identifying and unknown columns are never read into it.
+    labelled by their position in `headers`. Identifying and unknown columns are never read into it; a
+    CSV's blank-header columns neither (`unheaded` flags the rows with content there instead).
     """
 
     headers: list[str]
@@ -29,6 +30,7 @@ class RawTable:
     header_row: int
     read_as: dict[str, Any] = field(default_factory=dict)
     overflow: np.ndarray | None = None  # rows with more cells than the header (CSV only); not to be read
+    unheaded: np.ndarray | None = None  # rows with content in blank-header columns left out of cells (CSV only)
 
     def row_numbers(self) -> np.ndarray:
         return np.arange(len(self.cells), dtype=np.int64) + self.header_row + 1

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from itertools import islice
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
+from .limits import ReadLimits
 from .specs import UnreadableFile
 from .table import (HEADER_SEARCH_ROWS, ColumnSelector, HeaderRank, RawTable, find_header, too_many_rows_message,
                     trim_blank_columns)
+from .xlsx_archive import open_workbook
+from .xml_scan import ScanBudget
+from .zip_checks import check_unpacked_sizes, open_zip
 
 _DAMAGED = (
     "The Excel file could not be opened; it may be damaged or password-protected. "
@@ -50,19 +52,30 @@ def _row_texts(row: tuple[Any, ...]) -> list[str]:
     return texts
 
 
-def read_xlsx_table(data: bytes, rank: HeaderRank, select: ColumnSelector, max_rows: int) -> RawTable:
+def read_xlsx_table(data: bytes, rank: HeaderRank, select: ColumnSelector, max_rows: int,
+                    limits: ReadLimits) -> RawTable:
+    # Sizes first (from the zip's table of contents), then every part is checked as openpyxl unpacks it.
+    with open_zip(data, limits) as archive:
+        check_unpacked_sizes(archive, limits)
+    budget = ScanBudget(limits, sheet_rows=limits.max_sheet_rows(max_rows))
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data, budget)
+    except UnreadableFile:
+        raise
     except Exception:  # openpyxl raises many kinds for a bad archive; all mean the same to the user
+        budget.raise_if_refused()
         raise UnreadableFile(_DAMAGED, {"format": "xlsx"}) from None
     try:
-        return _read_workbook(workbook, rank, select, max_rows)
+        table = _read_workbook(workbook, rank, select, max_rows)
     except UnreadableFile:
         raise
     except Exception:
+        budget.raise_if_refused()
         raise UnreadableFile(_DAMAGED, {"format": "xlsx"}) from None
     finally:
         workbook.close()
+    budget.raise_if_refused()
+    return table
 
 
 def _read_workbook(workbook: Any, rank: HeaderRank, select: ColumnSelector, max_rows: int) -> RawTable:

@@ -5,7 +5,7 @@ from .setup import bench_project, start_django, stop_django
 def main() -> None:
     connection, old_name = start_django()
     try:
-        from . import charts, imports, lists, synthesis
+        from . import bombs, charts, imports, lists, synthesis
 
         print(f"database {connection.vendor}, connections kept {connection.settings_dict['CONN_MAX_AGE']} s",
               flush=True)
@@ -18,6 +18,8 @@ def main() -> None:
         for line in charts.run():
             print(line, flush=True)
         for line in synthesis.run():
+            print(line, flush=True)
+        for line in bombs.run():
             print(line, flush=True)
     finally:
         stop_django(connection, old_name)
