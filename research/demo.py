@@ -176,8 +176,12 @@ def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict
         actor=lead, alliance=alliance, title=spec.title, research_question=spec.question, subject=spec.subject,
         phase=spec.phase, academic_year="2025/26", term="autumn",
         rationale="Agreed through professional dialogue between practitioners from several schools.",
-        success_criteria="A difference of at least 0.2 SD between groups on the main measure.",
+        success_notes="A difference of at least 0.2 SD between groups on the main measure.",
         themes=[themes[slug] for slug in spec.themes], measures=[measures[(spec.alliance, m)] for m in spec.measures],
+        # Agreed in the theory session: the main measure's effect, and the planned numbers for the MDES.
+        success_criteria=[{"measure": measures[(spec.alliance, spec.measures[0])].id, "statistic": "effect_size",
+                           "comparison": ">=", "threshold": 0.2}] if spec.measures else [],
+        planned_pupils_per_group=30 if spec.measures else None, planned_schools=2 if spec.measures else None,
     )
     for username in spec.members:
         membership = Membership.objects.get(user=users[username], alliance=alliance)

@@ -4,10 +4,35 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from research import access, lifecycle
+from research.analysis.criteria import COMPARISONS, STATISTICS, SUBGROUPS
 from research.models import Measure, Project, Theme
 from research.models.choices import Phase, Status, Subject
+from research.selectors.plan import labelled_criteria, planned_power
 
 from ..common import SchoolRefOut, UserRefOut, display_name
+
+
+class SuccessCriterionDoc(serializers.Serializer):
+    """One success criterion (documents the shape; research.services.criteria checks it)."""
+
+    measure = serializers.IntegerField(help_text="One of the project's measures.")
+    statistic = serializers.ChoiceField(choices=STATISTICS)
+    comparison = serializers.ChoiceField(choices=COMPARISONS)
+    threshold = serializers.FloatField(
+        help_text="effect_size: SD units (-3 to 3); mean_change: scale points; percent_at_or_above: 0-100.")
+    score = serializers.FloatField(required=False, allow_null=True,
+                                   help_text="percent_at_or_above only: the score pupils reach (on the measure's scale).")
+    subgroup = serializers.ChoiceField(choices=SUBGROUPS, required=False, allow_null=True,
+                                       help_text="null for all pupils.")
+
+
+class SuccessCriterionOut(SuccessCriterionDoc):
+    label = serializers.CharField(help_text="The criterion in words.")
+
+
+@extend_schema_field(SuccessCriterionDoc(many=True))
+class CriteriaField(serializers.JSONField):
+    """Any JSON: research.services.criteria checks it item by item ("success_criteria[1].score")."""
 
 
 class ProjectIn(serializers.ModelSerializer):
@@ -15,11 +40,19 @@ class ProjectIn(serializers.ModelSerializer):
 
     themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
     measures = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), many=True, required=False)
+    success_criteria = CriteriaField(required=False, help_text="Structured criteria, agreed before the data.")
+    planned_pupils_per_group = serializers.IntegerField(required=False, allow_null=True, min_value=2, max_value=100_000)
+    planned_schools = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000)
+    assumed_icc = serializers.FloatField(required=False, min_value=0, max_value=0.99,
+                                         help_text="Intra-class correlation of pupils in schools (default 0.15).")
+    pre_post_correlation = serializers.FloatField(required=False, min_value=0, max_value=0.99,
+                                                  help_text="Correlation of baseline and final scores (default 0.7).")
 
     class Meta:
         model = Project
         fields = ["alliance", "title", "research_question", "subject", "phase", "academic_year", "rationale",
-                  "success_criteria", "term", "themes", "measures"]
+                  "success_notes", "success_criteria", "planned_pupils_per_group", "planned_schools", "assumed_icc",
+                  "pre_post_correlation", "term", "themes", "measures"]
 
 
 class ProjectUpdateIn(ProjectIn):
@@ -95,6 +128,28 @@ class ProjectListOut(serializers.Serializer):
         }
 
 
+class PowerOut(serializers.Serializer):
+    """research.analysis.power.mdes's answer for the planned numbers, or mdes null and a reason."""
+
+    mdes = serializers.FloatField(allow_null=True, help_text="Minimum detectable effect size (SD), 80% power, 5% two-sided.")
+    reason = serializers.CharField(allow_null=True, help_text="Why there is no MDES (null when there is one).")
+    design = serializers.CharField(required=False)
+    label = serializers.CharField(required=False)
+    formula = serializers.CharField(required=False)
+    assumes = serializers.CharField(required=False)
+    df = serializers.IntegerField(required=False)
+    multiplier = serializers.FloatField(required=False)
+    standard_error = serializers.FloatField(required=False)
+    icc_used = serializers.BooleanField(required=False)
+    inputs = serializers.DictField(required=False)
+    warning = serializers.CharField(required=False, allow_null=True, help_text="Set when the MDES is above 0.5.")
+
+
+@extend_schema_field(PowerOut(allow_null=True))
+class PowerField(serializers.JSONField):
+    """The stored answer as it is."""
+
+
 class ProjectDetailOut(serializers.ModelSerializer):
     """A project in full, from a model instance (research.selectors.projects.project_get)."""
 
@@ -111,13 +166,24 @@ class ProjectDetailOut(serializers.ModelSerializer):
     permissions = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
     my_join_request = serializers.SerializerMethodField()
+    success_criteria = serializers.SerializerMethodField()
+    power = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
         fields = ["id", "alliance", "title", "research_question", "subject", "subject_label", "phase",
                   "phase_label", "themes", "academic_year", "term", "status", "status_label", "lead", "schools",
-                  "measures", "measure_details", "created_at", "updated_at", "rationale", "success_criteria",
-                  "members", "permissions", "next_step", "my_join_request"]
+                  "measures", "measure_details", "created_at", "updated_at", "rationale", "success_notes",
+                  "success_criteria", "planned_pupils_per_group", "planned_schools", "assumed_icc",
+                  "pre_post_correlation", "power", "members", "permissions", "next_step", "my_join_request"]
+
+    @extend_schema_field(SuccessCriterionOut(many=True))
+    def get_success_criteria(self, project) -> list[dict]:
+        return labelled_criteria(project)
+
+    @extend_schema_field(PowerOut)
+    def get_power(self, project) -> dict:
+        return planned_power(project)
 
     def get_measure_details(self, project) -> list[dict]:
         return [{"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "scale_min": m.scale_min,
@@ -200,8 +266,14 @@ class PlanSnapshotOut(serializers.Serializer):
     research_question = serializers.CharField()
     agreed_question = serializers.CharField()
     rationale = serializers.CharField()
-    success_criteria = serializers.CharField()
+    success_notes = serializers.CharField()
+    success_criteria = SuccessCriterionOut(many=True)
     measures = serializers.JSONField()
+    planned_pupils_per_group = serializers.IntegerField(allow_null=True)
+    planned_schools = serializers.IntegerField(allow_null=True)
+    assumed_icc = serializers.FloatField(allow_null=True)
+    pre_post_correlation = serializers.FloatField(allow_null=True)
+    power = PowerField(allow_null=True, help_text="The MDES shown when this revision was frozen (null before issue 12).")
     reason = serializers.CharField()
     created_by = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()

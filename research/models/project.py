@@ -34,7 +34,16 @@ class Project(models.Model):
     subject = models.CharField(max_length=20, choices=Subject.choices)
     phase = models.CharField(max_length=20, choices=Phase.choices)
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
-    success_criteria = models.TextField(max_length=5000, blank=True)
+    # Free-text notes on what success means; the checkable criteria are `success_criteria`.
+    success_notes = models.TextField(max_length=5000, blank=True)
+    # [{"measure", "statistic", "comparison", "threshold", "score", "subgroup"}]: written only through
+    # research.services.criteria (checked against the project's measures), frozen with the plan.
+    success_criteria = models.JSONField(default=list, blank=True)
+    # Planned numbers for the power calculation (research.analysis.power), frozen with the plan.
+    planned_pupils_per_group = models.PositiveIntegerField(null=True, blank=True)
+    planned_schools = models.PositiveIntegerField(null=True, blank=True)
+    assumed_icc = models.FloatField(default=0.15)
+    pre_post_correlation = models.FloatField(default=0.7)
     academic_year = models.CharField(max_length=7, validators=[academic_year_validator])
     term = models.CharField(max_length=10, choices=Term.choices, blank=True)
     # Changed only by research.lifecycle.
@@ -51,6 +60,11 @@ class Project(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["alliance", "status"]),
                    models.Index(fields=["-created_at", "-id"], name="project_newest_first")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(assumed_icc__gte=0, assumed_icc__lt=1), name="project_icc_range"),
+            models.CheckConstraint(condition=models.Q(pre_post_correlation__gte=0, pre_post_correlation__lt=1),
+                                   name="project_pre_post_correlation_range"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -121,10 +135,19 @@ class PlanSnapshot(models.Model):
     research_question = models.TextField()
     agreed_question = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
-    success_criteria = models.TextField(blank=True)
+    success_notes = models.TextField(blank=True)
+    # The structured criteria as agreed, each with its "label" (research.analysis.criteria).
+    success_criteria = models.JSONField(default=list)
     # [{"id", "name", "kind", "scale_min", "scale_max", "higher_is_better"}]: copied, not linked,
     # so a later edit of the measure library cannot rewrite the pre-registration.
     measures = models.JSONField(default=list)
+    # The planned numbers and the MDES shown when frozen (research.selectors.power.planned_power).
+    # Null in revisions frozen before power was planned.
+    planned_pupils_per_group = models.PositiveIntegerField(null=True, blank=True)
+    planned_schools = models.PositiveIntegerField(null=True, blank=True)
+    assumed_icc = models.FloatField(null=True, blank=True)
+    pre_post_correlation = models.FloatField(null=True, blank=True)
+    power = models.JSONField(null=True, blank=True)
     reason = models.TextField(max_length=2000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

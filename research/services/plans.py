@@ -4,9 +4,11 @@ from django.db.models import Max
 
 from ..models import PlanSnapshot, Project, Stage
 from ..models.choices import StageKind
+from ..selectors.plan import labelled_criteria, planned_power
 
 # Project fields that make up the plan: changing one after the freeze records a revision.
-PLAN_FIELDS = ("research_question", "rationale", "success_criteria", "measures")
+PLAN_FIELDS = ("research_question", "rationale", "success_notes", "success_criteria", "planned_pupils_per_group",
+               "planned_schools", "assumed_icc", "pre_post_correlation", "measures")
 # Theory-stage writing that is part of the plan.
 STAGE_PLAN_FIELDS = ("agreed_question", "rationale")
 
@@ -17,7 +19,15 @@ def plan_content(project: Project) -> dict:
         "research_question": project.research_question,
         "agreed_question": theory.agreed_question,
         "rationale": theory.rationale or project.rationale,
-        "success_criteria": project.success_criteria,
+        "success_notes": project.success_notes,
+        # Each with its label, written with the measure's name at the freeze.
+        "success_criteria": labelled_criteria(project),
+        "planned_pupils_per_group": project.planned_pupils_per_group,
+        "planned_schools": project.planned_schools,
+        "assumed_icc": project.assumed_icc,
+        "pre_post_correlation": project.pre_post_correlation,
+        # The MDES as the group saw it: kept, so a later change of formula cannot rewrite it.
+        "power": planned_power(project),
         "measures": [
             {
                 "id": m.id, "name": m.name, "kind": m.kind, "scale_min": m.scale_min,

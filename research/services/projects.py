@@ -5,6 +5,7 @@ from .. import access
 from ..errors import Forbidden, InvalidInput
 from ..models import Alliance, Measure, Membership, Project, ProjectMember, Stage, Theme
 from ..models.choices import STAGE_ORDER
+from .criteria import criteria_measures_check, planned_power_clean, success_criteria_clean
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
 from .summaries import effect_summaries_refresh
 
@@ -20,9 +21,11 @@ def _check_measures(alliance_id: int, measures: list[Measure]) -> None:
 
 @transaction.atomic
 def project_propose(*, actor, alliance: Alliance, title: str, research_question: str, subject: str,
-                    phase: str, academic_year: str, rationale: str = "", success_criteria: str = "",
-                    term: str = "", themes: list[Theme] | None = None,
-                    measures: list[Measure] | None = None) -> Project:
+                    phase: str, academic_year: str, rationale: str = "", success_notes: str = "",
+                    success_criteria: list | None = None, term: str = "", themes: list[Theme] | None = None,
+                    measures: list[Measure] | None = None, planned_pupils_per_group: int | None = None,
+                    planned_schools: int | None = None, assumed_icc: float = 0.15,
+                    pre_post_correlation: float = 0.7) -> Project:
     """A teacher proposes a research question; they lead the project and bring their school."""
     if not access.can_propose(actor, alliance.id):
         raise InvalidInput(
@@ -31,11 +34,15 @@ def project_propose(*, actor, alliance: Alliance, title: str, research_question:
             fields={"alliance": ["You are not a member of this alliance."]},
         )
     _check_measures(alliance.id, measures or [])
+    power = planned_power_clean({"planned_pupils_per_group": planned_pupils_per_group,
+                                 "planned_schools": planned_schools, "assumed_icc": assumed_icc,
+                                 "pre_post_correlation": pre_post_correlation})
+    criteria = success_criteria_clean(criteria=success_criteria or [], measures=measures or [])
     membership = Membership.objects.get(user=actor, alliance=alliance)
     project = Project.objects.create(
         alliance=alliance, title=title, research_question=research_question, subject=subject, phase=phase,
-        academic_year=academic_year, rationale=rationale, success_criteria=success_criteria, term=term,
-        lead=actor,
+        academic_year=academic_year, rationale=rationale, success_notes=success_notes,
+        success_criteria=criteria, term=term, lead=actor, **power,
     )
     Stage.objects.bulk_create([Stage(project=project, kind=kind) for kind in STAGE_ORDER])
     ProjectMember.objects.create(project=project, user=actor, school=membership.school)
@@ -52,12 +59,31 @@ def project_update(*, actor, project: Project, revision_reason: str = "", **chan
     project = Project.objects.select_for_update().get(pk=project.pk)
     themes = changes.pop("themes", None)
     measures = changes.pop("measures", None)
+    if measures is not None:
+        _check_measures(project.alliance_id, measures)
+    current_measures = list(project.measures.all()) if measures is not None or "success_criteria" in changes else []
+    problems = {}  # every problem of the power numbers and the criteria at once
+    try:
+        changes.update(planned_power_clean(changes))
+    except InvalidInput as error:
+        problems.update(error.fields)
+    try:
+        if "success_criteria" in changes:
+            changes["success_criteria"] = success_criteria_clean(
+                criteria=changes["success_criteria"], measures=measures if measures is not None else current_measures)
+        elif measures is not None:
+            criteria_measures_check(criteria=project.success_criteria, measures=measures,
+                                    names={m.id: m.name for m in current_measures})
+    except InvalidInput as error:
+        problems.update(error.fields)
+    if problems:
+        listed = " ".join(f"{name}: {' '.join(messages)}" for name, messages in problems.items())
+        raise InvalidInput(f"Please correct the plan. {listed}", fields=problems)
     plan_changed = any(
         name in changes and changes[name] != getattr(project, name) for name in PLAN_FIELDS if name != "measures"
     )
     if measures is not None:
-        _check_measures(project.alliance_id, measures)
-        plan_changed |= {m.id for m in measures} != set(project.measures.values_list("id", flat=True))
+        plan_changed |= {m.id for m in measures} != {m.id for m in current_measures}
     for name, value in changes.items():
         setattr(project, name, value)
     project.save()

@@ -53,7 +53,9 @@ def edit_everything(api, world, project, evidence_id, django_capture_on_commit_c
     extra = MeasureFactory(alliance=world.alliance, name="Times tables")
     response = api(lead).patch(f"/api/v1/projects/{project.pk}/", {
         "title": "Renamed project", "research_question": "A different question?", "rationale": "New rationale.",
-        "success_criteria": "New criteria.", "themes": ["renamed-theme"], "measures": [world.measure.pk, extra.pk],
+        "success_notes": "New criteria.", "themes": ["renamed-theme"], "measures": [world.measure.pk, extra.pk],
+        "success_criteria": [{"measure": extra.pk, "statistic": "effect_size", "comparison": ">=", "threshold": 0.3}],
+        "planned_pupils_per_group": 40, "planned_schools": 3,
         "revision_reason": "Edited after publishing."}, format="json")
     assert response.status_code == 200, response.content
     for kind, writing in (("theory", {"agreed_question": "Changed agreed question?", "revision_reason": "x"}),

@@ -28,7 +28,7 @@ def frozen(world):
     """The theory project with a full plan, advanced to progress (revision 1 frozen)."""
     project = world.projects["theory"]
     lead = world.user("project_lead")
-    project_update(actor=lead, project=project, success_criteria="Scores rise by 5 points.",
+    project_update(actor=lead, project=project, success_notes="Scores rise by 5 points.",
                    rationale="Pupils struggle with fractions.")
     stage_update(actor=lead, project=project, kind=StageKind.THEORY, session_date=date(2025, 9, 24),
                  agreed_question="Does a maths-rich room raise attainment?", rationale="From the reading.")
@@ -48,7 +48,7 @@ def test_advancing_from_theory_freezes_revision_one(world, frozen):
     assert snapshot.research_question == "Does theory work?"
     assert snapshot.agreed_question == "Does a maths-rich room raise attainment?"
     assert snapshot.rationale == "From the reading."
-    assert snapshot.success_criteria == "Scores rise by 5 points."
+    assert snapshot.success_notes == "Scores rise by 5 points."
     assert snapshot.reason == FROZEN_REASON
     assert snapshot.created_by == world.user("project_lead")
     # and the measures as copied data, not links
@@ -105,7 +105,7 @@ def test_a_revision_number_cannot_be_written_twice(frozen):
 @pytest.mark.parametrize("body, changed", [
     ({"research_question": "Does a maths-rich room raise attainment in Year 4?"},
      {"research_question": "Does a maths-rich room raise attainment in Year 4?"}),
-    ({"success_criteria": "Scores rise by 8 points."}, {"success_criteria": "Scores rise by 8 points."}),
+    ({"success_notes": "Scores rise by 8 points."}, {"success_notes": "Scores rise by 8 points."}),
 ])
 def test_editing_the_plan_after_the_freeze_records_revision_two(world, frozen, api, body, changed):
     # given revision 1
@@ -141,7 +141,7 @@ def test_changing_the_measures_after_the_freeze_records_a_revision(world, frozen
 
 def test_a_revision_without_a_reason_gets_a_default_one(world, frozen, api):
     # given revision 1, when the plan changes without a reason
-    assert patch(api, world.user("project_lead"), frozen, {"success_criteria": "Any rise."}).status_code == 200
+    assert patch(api, world.user("project_lead"), frozen, {"success_notes": "Any rise."}).status_code == 200
     # then the revision says it was edited after the freeze
     assert PlanSnapshot.objects.get(project=frozen, revision=2).reason == "Plan edited after the freeze."
 
@@ -149,10 +149,10 @@ def test_a_revision_without_a_reason_gets_a_default_one(world, frozen, api):
 def test_two_plan_fields_in_one_edit_make_one_revision(world, frozen, api):
     # given revision 1, when the question and the criteria change together
     response = patch(api, world.user("project_lead"), frozen,
-                     {"research_question": "New question?", "success_criteria": "New criteria."})
+                     {"research_question": "New question?", "success_notes": "New criteria."})
     # then one new revision holds both
     assert response.status_code == 200
-    assert [(s["revision"], s["research_question"], s["success_criteria"]) for s in snapshot_values(frozen)][1:] == [
+    assert [(s["revision"], s["research_question"], s["success_notes"]) for s in snapshot_values(frozen)][1:] == [
         (2, "New question?", "New criteria.")]
 
 
@@ -186,7 +186,7 @@ def test_editing_before_the_freeze_makes_no_snapshot(world, api):
     project = world.projects["theory"]
     # when its plan is edited
     response = patch(api, world.user("project_lead"), project,
-                     {"research_question": "Sharper question?", "success_criteria": "Clear criteria."})
+                     {"research_question": "Sharper question?", "success_notes": "Clear criteria."})
     # then the edit is saved and nothing is frozen yet
     assert response.status_code == 200
     assert response.json()["research_question"] == "Sharper question?"
@@ -195,13 +195,13 @@ def test_editing_before_the_freeze_makes_no_snapshot(world, api):
 
 def test_the_snapshots_are_listed_oldest_first(world, frozen, api):
     # given revisions 1 and 2
-    patch(api, world.user("project_lead"), frozen, {"success_criteria": "Revised.", "revision_reason": "Review."})
+    patch(api, world.user("project_lead"), frozen, {"success_notes": "Revised.", "revision_reason": "Review."})
     # when a member of the alliance lists them
     response = api(world.user("teacher")).get(f"/api/v1/projects/{frozen.id}/plan-snapshots/")
     # then both appear in order with their content
     assert response.status_code == 200
     data = response.json()
-    assert [(s["revision"], s["success_criteria"], s["reason"]) for s in data] == [
+    assert [(s["revision"], s["success_notes"], s["reason"]) for s in data] == [
         (1, "Scores rise by 5 points.", FROZEN_REASON), (2, "Revised.", "Review.")]
     assert data[0]["agreed_question"] == "Does a maths-rich room raise attainment?"
     assert data[0]["measures"][0]["name"] == "Maths test"
