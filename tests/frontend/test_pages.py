@@ -10,7 +10,8 @@ FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 JS = FRONTEND / "static" / "frontend" / "js"
 CSS = FRONTEND / "static" / "frontend" / "css"
 TEMPLATES = FRONTEND / "templates"
-BUDGET_BYTES = 60 * 1024
+# Raised from 60 KB (61,440) to 75,000 bytes for the plan editor: success criteria and planned power (issue 12).
+BUDGET_BYTES = 75_000
 
 PAGES = [  # path, page module, needs sign-in
     ("/login/", "login.js", False),
@@ -173,7 +174,7 @@ def test_javascript_and_css_stay_within_budget():
     # given all the frontend's JavaScript and CSS
     assets = [*JS.glob("*.js"), *CSS.glob("*.css")]
     total = sum(path.stat().st_size for path in assets)
-    # then there is one stylesheet, and together they stay under 60 KB uncompressed
+    # then there is one stylesheet, and together they stay under the budget uncompressed
     assert [path.name for path in CSS.glob("*.css")] == ["site.css"]
     assert total < BUDGET_BYTES, f"JS + CSS is {total} bytes; the budget is {BUDGET_BYTES}"
 
