@@ -104,11 +104,14 @@ def test_three_school_ols_agrees_with_statsmodels():
     assert fit.bse[GROUP] == pytest.approx(reference["se"], abs=1e-8)
 
 
+def groups_per_school(data: pd.DataFrame) -> pd.Series:
+    return data.groupby("school", observed=True)["group"].nunique()
+
+
 def test_data_sets_have_the_shapes_the_headline_tests_need():
     six = pupils(REFERENCE["models"]["six_schools"]["file"])
     one = pupils(REFERENCE["models"]["one_group_school"]["file"])
     small = pupils(REFERENCE["models"]["four_small_schools"]["file"])
-    groups_per_school = lambda data: data.groupby("school", observed=True)["group"].nunique()  # noqa: E731
     # both groups in every school of the six, 15-25 pupils each, and the groups unequal at baseline
     assert (groups_per_school(six) == 2).all() and six["school"].value_counts().between(15, 25).all()
     baseline = six.groupby("group", observed=True)["baseline"].mean()
