@@ -27,7 +27,8 @@ class ReadLimits:
     max_shared_strings: int = 400_000  # distinct texts in a workbook; openpyxl keeps them all (4 s, 60 MB)
     max_row_chars: int = 1_048_576  # one CSV row; bounds what the csv module splits at once
     max_row_tags: int = 20_000  # XML tags in one sheet row or one shared text (built as a tree)
-    max_other_tags: int = 400_000  # tags openpyxl makes objects of (styles, merges, formatted text...)
+    max_other_tags: int = 150_000  # tags openpyxl makes objects of (styles, merges, names, formatted text):
+    #                                 a cell style costs it 40 µs and 1 KB, so 150,000 cost 6 s and 140 MB
     max_tags: int = 20_000_000  # XML tags in all: bounds the parse time of whatever they are
 
     def max_sheet_rows(self, max_rows: int) -> int:
