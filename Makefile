@@ -8,7 +8,7 @@ PORT ?= 8000
 # off and their own keys (tests/load/gunicorn_server.py).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean reference-values
+.PHONY: run test test-postgres test-browser bench schema-fuzz load install migrate demo clean reference-values stats-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test-browser: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+
+# 1,000 simulated projects with a known effect: the headline's bias and its 95% CI coverage (about 2 min).
+stats-check: install
+	$(BIN)/python -m tests.stats
 
 # schemathesis against the OpenAPI schema as each role, each on a fresh copy of the demo data (PostgreSQL).
 SCHEMA_FUZZ_EXAMPLES ?= 20

@@ -24,8 +24,10 @@ def tag_response(response: HttpResponse, fingerprint: str) -> HttpResponse:
     return response
 
 
-def cached(key: str, build: Callable[[], object]) -> object:
-    """The cached value for a fingerprinted key; the key changes when the data does."""
+def cached(kind: str, fingerprint: str, build: Callable[[], object]) -> object:
+    """The cached value of one kind ("results", "chart") for a fingerprint of its data; the
+    fingerprint changes when the data does, so an entry is never stale. The one place keys are built."""
+    key = f"{kind}:{fingerprint}"
     value = cache.get(key)
     if value is None:
         value = build()

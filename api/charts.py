@@ -82,10 +82,10 @@ class ProjectChartView(ProjectScopedMixin, APIView):
         def build():
             # Shares the results cache with /results/: a chart after the results costs only the drawing.
             results_key = data_fingerprint(user=request.user, project=project, extra=("results", None))
-            results = cached(f"results:{results_key}", lambda: results_for(user=request.user, project=project))
+            results = cached("results", results_key, lambda: results_for(user=request.user, project=project))
             return chart_body(project_chart_from_results(results, project.research_question, name, measure), fmt)
 
-        body, content_type = cached(f"chart:{fingerprint}", build)
+        body, content_type = cached("chart", fingerprint, build)
         return chart_response(body, content_type, fingerprint, f"{name}.{fmt}")
 
 
@@ -102,5 +102,5 @@ class AllianceChartView(APIView):
                                      .encode()).hexdigest()[:32]
         if etag_matches(request, fingerprint):
             return not_modified(fingerprint)
-        body, content_type = cached(f"chart:{fingerprint}", lambda: chart_body(alliance_chart(data, name), fmt))
+        body, content_type = cached("chart", fingerprint, lambda: chart_body(alliance_chart(data, name), fmt))
         return chart_response(body, content_type, fingerprint, f"{name}.{fmt}")

@@ -28,6 +28,6 @@ class ResultsView(ProjectScopedMixin, APIView):
         fingerprint = data_fingerprint(user=request.user, project=project, extra=("results", measure))
         if etag_matches(request, fingerprint):
             return not_modified(fingerprint)
-        body = cached(f"results:{fingerprint}",
+        body = cached("results", fingerprint,
                       lambda: results_for(user=request.user, project=project, measure_id=measure))
         return tag_response(Response(body), fingerprint)

@@ -32,7 +32,7 @@ DEFAULT_MIN_CELL = 6
 # Fields that describe which cell this is rather than what it says about pupils.
 LABEL_FIELDS = frozenset({
     "cell", "stage", "group", "subgroup", "comparison", "from_stage", "to_stage", "metric",
-    "label", "design", "criterion", "met", "threshold", "sample", "depends_on", "public",
+    "label", "design", "criterion", "met", "threshold", "sample", "depends_on", "public", "model", "standardiser",
 })
 
 
@@ -190,9 +190,9 @@ def _hiding_pupils(cells: list[dict], suppressed: set[str]) -> set[str]:
 
 
 def _withhold_criteria(strength: dict | None, cells: list[dict], hiding: set[str]) -> None:
-    """A criterion resting on hidden pupils shows neither its reason nor whether it was met
-    (met/not met says something about them). The padlocks then count only the criteria shown:
-    a lower bound, never an overstatement, with how many were withheld."""
+    """A criterion resting on hidden pupils shows neither its reason nor its rating (each says
+    something about them). Padlocks are the lowest of the ratings less the deductions, so with
+    any part withheld the count is withheld too, never overstated."""
     if not isinstance(strength, dict):
         return
     criteria = strength.get("criteria") or []
@@ -201,7 +201,7 @@ def _withhold_criteria(strength: dict | None, cells: list[dict], hiding: set[str
             criterion["met"] = MARKER
     withheld = sum(1 for c in criteria if c.get("met") == MARKER)
     if withheld and strength.get("padlocks") is not None:
-        strength["padlocks"] = sum(1 for c in criteria if c.get("met") is True)
+        strength["padlocks"] = MARKER
         strength["padlocks_withheld"] = withheld
 
 

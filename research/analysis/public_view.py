@@ -30,6 +30,7 @@ from .cohort import Term, cell_terms, cohort_frame
 from .differencing import cells_to_hide
 from .disclosure import DEFAULT_MIN_CELL, MARKER, collect_cells, non_member_view, suppression_plan
 from .results import cohort_results
+from .success import withhold_unpublished_subgroups
 from .types import MeasureInfo
 
 QUARTILE_MIN_N = 20
@@ -37,10 +38,8 @@ QUARTILE_MIN_N = 20
 PIN_HALF_WIDTH = 1.0
 COHORT_NOTE = ("Every figure covers the analysed cohort: in each group, the pupils with both a baseline and a "
                "final score. Attrition counts everyone.")
-ATTRITION_WITHHELD = ("Attrition is within the threshold; the exact figures are withheld because fewer than "
+ATTRITION_WITHHELD = ("Attrition earns {padlocks} padlock(s); the exact figures are withheld because fewer than "
                       "{min_cell} pupils left or joined a group.")
-ATTRITION_WITHHELD_ABOVE = ("Attrition is above the threshold; the exact figures are withheld because fewer than "
-                            "{min_cell} pupils left or joined a group.")
 
 
 @dataclass(frozen=True)
@@ -52,16 +51,18 @@ class PublicResults:
 
 
 def public_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_cell: int = DEFAULT_MIN_CELL,
-                   earlier: Iterable[Mapping[str, list]] = ()) -> PublicResults:
-    """The non-member view of a project's rows; ``earlier``: the terms of every view shown before."""
+                   earlier: Iterable[Mapping[str, list]] = (), criteria: Sequence[dict] = ()) -> PublicResults:
+    """The non-member view of a project's rows; ``earlier``: the terms of every view shown before;
+    ``criteria``: the project's success criteria."""
     cohort = cohort_frame(frame)
-    results = cohort_results(frame, cohort, measures, min_cell)
+    results = cohort_results(frame, cohort, measures, min_cell, criteria)
     terms = cell_terms(cohort, [m.id for m in measures])
     earlier = list(earlier)
     plans: list[set[str]] = []
     shown_terms: dict[str, list] = {}
     for measure, result in zip(measures, results["measures"]):
         _withhold_fields(result, _decimals(cohort, measure.id), min_cell)
+        withhold_unpublished_subgroups(result.get("criteria", []), MARKER)
         cells = collect_cells(result)
         measure_terms = {cell["cell"]: terms[(measure.id, cell["cell"])] for cell in cells
                          if (measure.id, cell["cell"]) in terms}
@@ -140,8 +141,7 @@ def _withhold_fields(result: dict, decimals: int, min_cell: int) -> None:
     if hidden_rates:
         for criterion in (result.get("evidence_strength") or {}).get("criteria", []):
             if criterion["cell"] == "strength:attrition":
-                template = ATTRITION_WITHHELD if criterion["met"] else ATTRITION_WITHHELD_ABOVE
-                criterion["reason"] = template.format(min_cell=min_cell)
+                criterion["reason"] = ATTRITION_WITHHELD.format(padlocks=criterion["padlocks"], min_cell=min_cell)
 
 
 def encode_terms(terms: Sequence[Term]) -> list:

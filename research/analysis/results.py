@@ -10,23 +10,30 @@ import pandas as pd
 from .comparisons import baseline_equivalence, effects_section
 from .descriptives import attrition_table, descriptives_table, gains_table
 from .disclosure import DEFAULT_MIN_CELL, mark_public
-from .frame import outcome_arrays, switched_by_measure
+from .frame import outcome_arrays, prepare_outcome_frame, switched_by_measure
 from .gap import gap_tables
 from .scores import MeasureScores
 from .strength import evidence_strength
+from .success import criteria_cells
 from .types import STAGES, MeasureInfo
 from .verdict import verdict_sentence
 
+SWITCHED_NOTE = ("Pupils recorded in more than one group are counted once, in the group of their first record "
+                 "(intention to treat).")
+
 
 def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int,
-                    everyone: MeasureScores | None = None) -> dict:
+                    everyone: MeasureScores | None = None, switched: int = 0,
+                    criteria: Sequence[dict] = (), criteria_rows: pd.DataFrame | None = None) -> dict:
     """Every table for one measure.
 
     ``measure_frame`` is the prepared frame for that measure, or its rows already split
     (MeasureScores.from_arrays), which is what project_results passes: every table then
     reads the same arrays instead of filtering the frame again.
     ``everyone``: when the tables are over the analysed cohort, all the measure's pupils, from
-    which the groups taking part and the attrition counts come.
+    which the groups taking part and the attrition counts come. ``switched``: pupils recorded in
+    more than one group (kept in their first, intention to treat). ``criteria``: the project's
+    success criteria on this measure, checked on ``criteria_rows`` (the prepared rows the tables use).
     """
     scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
     everyone = everyone or scores
@@ -36,7 +43,7 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
     equivalence = baseline_equivalence(scores, groups, measure)
     gap = gap_tables(scores, groups, measure)
     effects = effects_section(scores, groups, measure, min_cell)
-    strength = evidence_strength(groups, descriptives, attrition, equivalence)
+    strength = evidence_strength(scores, groups, attrition, equivalence, effects, switched)
     if effects.get("below_min_cell"):
         strength.update(padlocks=None, padlocks_reason=effects["headline_reason"])
     result = {
@@ -48,8 +55,11 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
         "attrition": attrition,
         "effects": effects,
         "verdict": verdict_sentence(effects, strength.get("padlocks")),
+        "switched_pupils": switched,
+        "switched_note": SWITCHED_NOTE,
         "baseline_equivalence": equivalence,
         "evidence_strength": strength,
+        "criteria": criteria_cells(criteria, criteria_rows, measure) if criteria else [],
         "gap": {"subgroups": gap["subgroups"], "gaps": gap["gaps"]},
         # Which published cells add up to which: disclosure control needs these.
         "partitions": gap["partitions"],
@@ -58,7 +68,8 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
     return result
 
 
-def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_cell: int = DEFAULT_MIN_CELL) -> dict:
+def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_cell: int = DEFAULT_MIN_CELL,
+                    criteria: Sequence[dict] = ()) -> dict:
     """Member view of a project's results, one entry per measure in the order given.
 
     Every cell carries its n, a ``reason`` when a value is None, and ``public`` (False if a
@@ -67,25 +78,24 @@ def project_results(frame: pd.DataFrame, measures: Sequence[MeasureInfo], min_ce
     """
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
+    switched = switched_by_measure(frame)
     return {
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": _with_switchers(frame, [measure_results(scores, m, min_cell)
-                                            for m, scores in zip(measures, _split(frame, measures))]),
+        "measures": [measure_results(scores, m, min_cell, switched=switched.get(m.id, 0),
+                                     **_criteria_for(m, criteria, frame))
+                     for m, scores in zip(measures, _split(frame, measures))],
     }
 
 
-SWITCHED_NOTE = ("Pupils recorded in more than one group are counted once, in the group of their first record "
-                 "(intention to treat).")
-
-
-def _with_switchers(frame: pd.DataFrame, measure_results_: list[dict]) -> list[dict]:
-    switched = switched_by_measure(frame)
-    for result in measure_results_:
-        result["switched_pupils"] = switched.get(result["measure"]["id"], 0)
-        result["switched_note"] = SWITCHED_NOTE
-    return measure_results_
+def _criteria_for(measure: MeasureInfo, criteria: Sequence[dict], frame: pd.DataFrame) -> dict:
+    """The criteria on this measure and the rows to check them on (built only when there are any)."""
+    mine = [c for c in criteria if c.get("measure") == measure.id]
+    if not mine:
+        return {}
+    prepared = prepare_outcome_frame(frame)
+    return {"criteria": mine, "criteria_rows": prepared[prepared["measure_id"] == measure.id]}
 
 
 def _split(frame: pd.DataFrame, measures: Sequence[MeasureInfo]) -> list[MeasureScores]:
@@ -96,16 +106,17 @@ def _split(frame: pd.DataFrame, measures: Sequence[MeasureInfo]) -> list[Measure
 
 
 def cohort_results(frame: pd.DataFrame, cohort: pd.DataFrame, measures: Sequence[MeasureInfo],
-                   min_cell: int = DEFAULT_MIN_CELL) -> dict:
+                   min_cell: int = DEFAULT_MIN_CELL, criteria: Sequence[dict] = ()) -> dict:
     """project_results over the analysed cohort (cohort.cohort_frame of ``frame``): every table
     covers the pupils with baseline and final scores, but for attrition, which counts everyone."""
     if min_cell < 1:
         raise ValueError("min_cell must be at least 1")
+    switched = switched_by_measure(frame)
     return {
         "view": "member",
         "min_cell": int(min_cell),
         "stages": list(STAGES),
-        "measures": _with_switchers(frame, [measure_results(in_cohort, m, min_cell, everyone=all_pupils)
-                                            for m, in_cohort, all_pupils
-                                            in zip(measures, _split(cohort, measures), _split(frame, measures))]),
+        "measures": [measure_results(in_cohort, m, min_cell, everyone=all_pupils, switched=switched.get(m.id, 0),
+                                     **_criteria_for(m, criteria, cohort))
+                     for m, in_cohort, all_pupils in zip(measures, _split(cohort, measures), _split(frame, measures))],
     }

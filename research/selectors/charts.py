@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import combinations
 
 from .. import access, charts
@@ -10,7 +12,22 @@ from ..models import Alliance, Project, ProjectMember
 from ..models.choices import Term
 from .synthesis import alliance_synthesis
 
-PROJECT_CHARTS = ("trajectory", "distribution", "effects", "gap")
+@dataclass(frozen=True)
+class ProjectChart:
+    """How one project chart is drawn from results; per_measure charts draw one measure."""
+
+    draw: Callable[..., charts.ChartSpec]
+    per_measure: bool = True
+
+
+# The registry of project charts: a name not here is a 404, never an attribute lookup.
+PROJECT_CHART_KINDS: dict[str, ProjectChart] = {
+    "trajectory": ProjectChart(charts.trajectory),
+    "distribution": ProjectChart(charts.distribution),
+    "effects": ProjectChart(charts.effects, per_measure=False),
+    "gap": ProjectChart(charts.gap),
+}
+PROJECT_CHARTS = tuple(PROJECT_CHART_KINDS)
 ALLIANCE_CHARTS = ("forest", "pipeline", "collaboration")
 
 
@@ -29,11 +46,12 @@ def _measure_id(results: dict, measure_id: int | None) -> int:
 def project_chart_from_results(results: dict, title: str, name: str,
                                measure_id: int | None = None) -> charts.ChartSpec:
     """A project chart from its results (live, or frozen in a publication); the question is the title."""
-    if name not in PROJECT_CHARTS:
+    kind = PROJECT_CHART_KINDS.get(name)
+    if kind is None:
         raise NotFound(f"There is no '{name}' chart. Project charts: {', '.join(PROJECT_CHARTS)}.")
-    if name == "effects":
-        return charts.effects(results, title=title)
-    return getattr(charts, name)(results, _measure_id(results, measure_id), title=title)
+    if not kind.per_measure:
+        return kind.draw(results, title=title)
+    return kind.draw(results, _measure_id(results, measure_id), title=title)
 
 
 def pipeline_counts(user, alliance: Alliance) -> list[dict]:

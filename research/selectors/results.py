@@ -60,7 +60,7 @@ def results_for(*, user, project: Project, measure_id: int | None = None) -> dic
     measures = measure_infos(project, measure_id)
     if viewer_kind(user, project) == "member":
         frame = outcome_frame(project, [m.id for m in measures])
-        return project_results(frame, measures, project.alliance.min_cell_size)
+        return project_results(frame, measures, project.alliance.min_cell_size, criteria=project.success_criteria)
     return disclosed_view(project=project, measures=measures)
 
 

@@ -18,7 +18,7 @@ def disclosed_results_freeze(*, project: Project, reason: str) -> DisclosedResul
     """
     earlier = DisclosedResults.objects.filter(project=project).values_list("terms", flat=True)
     public = public_results(outcome_frame(project), measure_infos(project), project.alliance.min_cell_size,
-                            earlier=list(earlier))
+                            earlier=list(earlier), criteria=project.success_criteria)
     frozen = DisclosedResults.objects.create(project=project, reason=reason[:40],
                                              min_cell_size=project.alliance.min_cell_size,
                                              results=public.view, terms=public.terms)

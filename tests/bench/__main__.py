@@ -21,6 +21,10 @@ def main() -> None:
             print(line, flush=True)
         for line in bombs.run():
             print(line, flush=True)
+        from ..stats.simulation import lines as simulation_lines, run as simulate
+
+        for line in simulation_lines(simulate()):
+            print(line, flush=True)
     finally:
         stop_django(connection, old_name)
 

@@ -165,8 +165,9 @@ def test_effects_and_strength_reasons_from_small_group_are_suppressed():
     assert public["baseline_equivalence"]["difference_sd"] == MARKER
     assert cell(public["attrition"], "attrition:comparison")["n_final"] == MARKER
     # And checklist criteria resting on the small group show neither reason nor met/not met
-    sample = cell(public["evidence_strength"]["criteria"], "strength:sample_size")
-    assert sample["reason"] == MARKER and sample["met"] == MARKER
+    attrition = cell(public["evidence_strength"]["criteria"], "strength:attrition")
+    assert attrition["reason"] == MARKER and attrition["met"] == MARKER and attrition["padlocks"] == MARKER
+    assert public["effects"]["adjusted"]["g"] == MARKER
     # And the intervention group's own figures remain visible
     assert cell(public["descriptives"], "desc:dissemination:intervention")["n"] == 30
 

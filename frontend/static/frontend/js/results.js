@@ -9,8 +9,7 @@ const CHARTS = { effects: "Effect sizes", trajectory: "Mean score by stage", dis
   collaboration: "Schools working together" };
 
 /** Padlocks gained: a lower bound when criteria are withheld ("c"). */
-const padlocks = ({ padlocks: n, max_padlocks: max = 5, padlocks_withheld: withheld } = {}) =>
-  (typeof n === "number" ? `${n}${withheld ? " or more" : ""} of ${max} padlocks` : "not rated");
+const padlocks = ({ padlocks: n, max_padlocks: max = 5 } = {}) => (typeof n === "number" ? `${n} of ${max} padlocks` : n === "c" ? "c" : "not rated");
 
 /** "0.19 (95% CI −0.40 to 0.77)" */
 export const effectText = ({ g, ci_low, ci_high } = {}) => (g === "c" ? "c" : typeof g === "number"
@@ -44,11 +43,12 @@ function measureSection(m, stages, charts) {
   return el("section", el("h3", measure.name, measure.unit && ` (${measure.unit})`),
     m.reason ? muted(m.reason) : table(`${measure.name}: pupils, mean and spread at each stage`, ["Stage", "Group", "Pupils (n)", "Mean", "SD"],
       m.descriptives.map((d) => [labelOf(stages, d.stage), humanise(d.group), num(d.n, 0), num(d.mean), num(d.sd)])),
-    ["final", "gain", "within_group"].filter((key) => e[key]).map((key) => el("p", el("strong", `${e[key].label}${key === e.headline ? " (headline)" : ""}: `),
-      `g = ${effectText(e[key])}, ${num(e[key].n, 0)} pupils${months(e[key].months)}${key === "within_group" ? `; ${e.design}` : ""}.`)),
+    m.verdict && el("p.verdict", m.verdict),
+    ["adjusted", "final", "gain", "within_group"].filter((key) => e[key]).map((key) => el("p", el("strong", `${e[key].label}${key === e.headline ? " (headline)" : ""}: `),
+      `g = ${effectText(e[key])}, ${num(e[key].n, 0)} pupils${months(e[key].months)}${key === "within_group" ? `; ${e.design}` : ""}${key === "adjusted" && e[key].model ? `; ${num(e[key].difference)} points, ${e[key].model}` : ""}.`)),
     e.headline_reason !== "c" && muted(e.headline_reason),
     s.criteria && [el("p", el("strong", "Evidence strength: "), padlocks(s)),
-      list(s.criteria.map((c) => [el("strong", `${c.met === "c" ? "c" : c.met ? "✓" : "✗"} ${c.criterion}: `), c.reason]))],
+      list(s.criteria.map((c) => [el("strong", `${c.criterion} (${c.met === "c" ? "c" : "padlocks" in c ? `${c.padlocks} of 5` : `−${c.padlocks_lost}`}): `), c.reason]))],
     charts);
 }
 
