@@ -189,7 +189,7 @@ OUTCOME_MAX_ROWS = env_int("OUTCOME_MAX_ROWS", 200_000)
 # What the outcome readers take on inside a file (issue 11): beyond these an upload is refused with a 400.
 OUTCOME_MAX_COLUMNS = env_int("OUTCOME_MAX_COLUMNS", 500)
 OUTCOME_MAX_CELL_CHARS = env_int("OUTCOME_MAX_CELL_CHARS", 32_767)  # Excel's own limit for one cell
-OUTCOME_MAX_CELLS = env_int("OUTCOME_MAX_CELLS", 2_000_000)  # cells parsed in an .xlsx: bounds the time
+OUTCOME_MAX_CELLS = env_int("OUTCOME_MAX_CELLS", 1_000_000)  # cells parsed in an .xlsx: bounds the time
 OUTCOME_MAX_UNZIPPED_BYTES = env_int("OUTCOME_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 # Django refuses bodies above this before any view runs; keep it above the upload limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(EVIDENCE_MAX_BYTES, OUTCOME_MAX_BYTES) + 1024 * 1024

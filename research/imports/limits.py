@@ -19,12 +19,12 @@ class ReadLimits:
     # Settings (config/settings.py, OUTCOME_MAX_*): what a user may reasonably need.
     max_columns: int = 500
     max_cell_chars: int = 32_767  # Excel's own limit for one cell
-    max_cells: int = 2_000_000  # cells openpyxl parses: about 10 s on a busy core
-    max_unzipped_bytes: int = 200 * 1024 * 1024  # 2 million cells of sheet XML take about 80 MB
+    max_cells: int = 1_000_000  # cells openpyxl parses: about 6 s on a busy core
+    max_unzipped_bytes: int = 200 * 1024 * 1024  # a million cells of sheet XML take about 40 MB
     # Fixed: no real file comes near them, they only keep a crafted one in bounds.
     max_zip_entries: int = 1_000  # an Excel workbook has a few dozen parts
     max_zip_ratio: int = 200  # sheet XML packs 5-30 times smaller; a bomb 1,000 times
-    max_shared_strings: int = 400_000  # distinct texts in a workbook; openpyxl keeps them all (4 s, 60 MB)
+    max_shared_strings: int = 250_000  # distinct texts in a workbook; openpyxl keeps them all (2.5 s, 40 MB)
     max_row_chars: int = 1_048_576  # one CSV row; bounds what the csv module splits at once
     max_row_tags: int = 20_000  # XML tags in one sheet row or one shared text (built as a tree)
     max_other_tags: int = 150_000  # tags openpyxl makes objects of (styles, merges, names, formatted text):
