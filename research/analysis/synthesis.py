@@ -202,7 +202,7 @@ def synthesis_effect(measure_result: Mapping, project_id: int | str, label: str)
     """
     effects = measure_result.get("effects") or {}
     headline = effects.get("headline")
-    if effects.get("design") != BETWEEN_GROUP_DESIGN or headline not in ("final", "gain"):
+    if effects.get("design") != BETWEEN_GROUP_DESIGN or headline not in ("adjusted", "final"):
         return None
     cell = effects.get(headline) or {}
     if cell.get("public") is False:
