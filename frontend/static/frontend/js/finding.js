@@ -2,6 +2,7 @@
 import { api, taxonomy } from "./api.js";
 import { $, el, facts, fill, formatDate, replace } from "./dom.js";
 import { startPage } from "./layout.js";
+import { criteriaView, powerView } from "./plan-view.js";
 import { headline, resultsView } from "./results.js";
 
 const slug = $("#main").dataset.slug;
@@ -23,6 +24,11 @@ function showFinding(f, stages) {
   fill({ ...f, when: [c.academic_year, c.term].filter(Boolean).join(", "), themes: c.themes.join(", "),
     measures: f.plan?.measures.map((m) => m.name).join(", "), published: `${formatDate(f.published_at)}, version ${f.version}` }, $("#finding"));
   replace($("#finding-headline"), headline(f));
+  // The criteria frozen with the plan; notes, or the free text of findings published before them.
+  const notes = [f.plan?.success_notes, f.success_notes, f.success_criteria].find((text) => typeof text === "string" && text);
+  replace($("#finding-criteria"), criteriaView(f.plan?.success_criteria), notes && el("p.text", notes));
+  if (!$("#finding-criteria").childElementCount) $("#finding-criteria").textContent = "Not written.";
+  replace($("#finding-power"), powerView(f.plan?.power) || "Not recorded.");
   // Theory and progress; dissemination's writing has sections of its own.
   replace($("#finding-done"), stages.slice(0, 2).map(({ value, label, field_details }) => [el("h3", label),
     facts([["Session", formatDate(f.stages[value].session_date)], ...field_details.map((d) => [d.label, f.stages[value][d.name]])], "plan")]));

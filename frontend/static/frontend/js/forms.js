@@ -6,7 +6,7 @@ const messages = (value) => (value && typeof value === "object" ? Object.values(
 
 /** The control to mark and its label (a checkbox group's first box). */
 function controlFor(form, name) {
-  const group = form.querySelector(`fieldset#field-${name}`);
+  const group = form.querySelector(`fieldset#field-${CSS.escape(name)}`); // names like success_criteria[1].score
   if (group) return [group.querySelector("input"), group.querySelector("legend").textContent];
   const control = form.elements.namedItem(name);
   const target = control instanceof RadioNodeList ? control[0] : control;

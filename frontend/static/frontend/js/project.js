@@ -5,6 +5,7 @@ import { startPage } from "./layout.js";
 import { renderEvidence } from "./project-evidence.js";
 import { renderMembers } from "./project-members.js";
 import { renderOutcomes } from "./project-outcomes.js";
+import { renderPlanForm, showPlan } from "./project-plan.js";
 import { renderStages } from "./project-stages.js";
 import { chartList, resultsView } from "./results.js";
 import { transitionButton } from "./transitions.js";
@@ -52,6 +53,7 @@ function renderSummary() {
   fill({ ...p, school_names: names(p.schools), theme_names: names(choices.themes.filter((t) => p.themes.includes(t.slug))),
     when: [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", "), measure_names: names(p.measure_details) }, $("#project"));
   $("#project-status").className = `tag tag-${p.status}`;
+  showPlan(p);
   renderTimeline(p, page.stages);
   $("#actions").hidden = !p.permissions.actions.length;
   replace($("#action-buttons"), p.permissions.actions.map((action) => transitionButton(p, action, { errorBox: $("#action-error"), onDone: page.refreshAll })));
@@ -85,6 +87,7 @@ async function renderResults() {
 function renderAll() {
   renderSummary();
   renderStages(page);
+  renderPlanForm(page);
   renderMembers(page);
   renderEvidence(page);
   Promise.all([renderOutcomes(page), renderResults(), page.me && renderFollow()]).catch((error) => announce(error.detail));
