@@ -77,7 +77,8 @@ def _mdes(scores: MeasureScores, adjusted: dict | None) -> dict:
                           "Too few pupils with baseline and final scores in both groups to detect any effect.",
                           [], threshold)
     harmonic = int(2 / (1 / counts[0] + 1 / counts[1]))  # equal groups of this size have the same precision
-    icc = adjusted.get("icc") if isinstance(adjusted.get("icc"), float) else DEFAULT_ICC
+    estimated = isinstance(adjusted.get("icc"), float)
+    icc = adjusted["icc"] if estimated else DEFAULT_ICC
     correlation = _pre_post_correlation(scores) or 0.0
     try:
         detectable = mdes(pupils_per_group=harmonic, schools=max(1, int(adjusted.get("schools") or 1)), icc=icc,
@@ -85,8 +86,9 @@ def _mdes(scores: MeasureScores, adjusted: dict | None) -> dict:
     except ValueError as error:
         return _criterion("mdes", "Minimum detectable effect", 0, f"Cannot be estimated: {error}", [], threshold)
     padlocks = _band(detectable, MDES_BANDS)
+    icc_text = f"an ICC of {icc:.0%}" + ("" if estimated else " (assumed: too few schools to estimate it)")
     reason = (f"With {counts[0]} and {counts[1]} pupils in the analysis, {adjusted.get('schools')} school(s), "
-              f"ICC {icc:.2f} and pre/post correlation {correlation:.2f}, the smallest effect this sample could "
+              f"{icc_text} and a pre/post correlation of {correlation:.2f}, the smallest effect this sample could "
               f"reliably detect is {detectable:.2f} SD.")
     return _criterion("mdes", "Minimum detectable effect", padlocks, reason,
                       ["effect:adjusted"], threshold) | {"mdes": detectable}

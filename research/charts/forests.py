@@ -20,7 +20,8 @@ from .project import suppressed_note
 
 EFFECT_COLUMNS = ["measure_id", "measure", "kind", "metric", "design", "n", "n_intervention", "n_comparison",
                   "g", "ci_low", "ci_high", "months", "weaker_evidence", "note"]
-METRIC_LABELS = {"final": "final scores", "gain": "gains from baseline", "within_group": "change within group"}
+METRIC_LABELS = {"adjusted": "final scores adjusted for baseline", "final": "final scores", "gain": "gains from baseline",
+                 "within_group": "change within group"}
 WEAKER = "within-group: weaker evidence"
 X_LABEL = "Hedges' g with 95% CI (positive = better for the intervention group)"
 
@@ -99,8 +100,8 @@ def _effect_row(measure_result: Mapping, min_cell: int) -> tuple[dict, ForestRow
     measure = measure_result.get("measure") or {}
     effects = measure_result.get("effects") or {}
     headline, design = effects.get("headline"), effects.get("design")
-    if headline == "c":
-        # Which comparison is the headline is itself withheld: the effect rests on hidden cells.
+    if headline == "c" or (headline is None and effects.get("below_min_cell")):
+        # Withheld: the headline rests on hidden cells, or a group is under the minimum cell size.
         cell = {key: "c" for key in ("g", "ci_low", "ci_high", "n", "n_intervention", "n_comparison", "months")}
     else:
         cell = effects.get(headline) if isinstance(headline, str) else None

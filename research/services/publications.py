@@ -63,7 +63,10 @@ def _plan(project: Project) -> dict | None:
         return None
     return {"revision": snapshot.revision, "frozen_at": snapshot.created_at.isoformat(),
             "research_question": snapshot.research_question, "agreed_question": snapshot.agreed_question,
-            "success_criteria": snapshot.success_criteria, "measures": snapshot.measures}
+            "success_notes": snapshot.success_notes, "success_criteria": snapshot.success_criteria,
+            "measures": snapshot.measures, "planned_pupils_per_group": snapshot.planned_pupils_per_group,
+            "planned_schools": snapshot.planned_schools, "assumed_icc": snapshot.assumed_icc,
+            "pre_post_correlation": snapshot.pre_post_correlation, "power": snapshot.power}
 
 
 def _context(project: Project, results: dict) -> dict:
@@ -124,7 +127,7 @@ def publication_create(*, project: Project, actor) -> Publication:
     )
     publication.content = {
         "title": project.title, "research_question": project.research_question, "rationale": project.rationale,
-        "success_criteria": project.success_criteria, "plan": _plan(project), "stages": writing,
+        "success_notes": project.success_notes, "plan": _plan(project), "stages": writing,
         "context": _context(project, results), "headline": summary, "results": results,
         "charts": chart_list(results),
         "evidence": _copy_public_evidence(publication, project),

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 def shelf(world, api):
     """Three findings with data besides the world's two (A published, B published: no data, no effect).
 
-    positive: maths ks2 2025/26, alliance A, theme feedback, attainment, baseline + final (4 padlocks)
-    negative: english ks3 2024/25, alliance A, theme oracy, a well-being measure, final only (1 padlock)
-    unclear:  science ks1 2025/26, alliance B, attainment, final only (1 padlock)
+    positive: maths ks2 2025/26, alliance A, theme feedback, attainment, baseline + final (2 padlocks: a
+              matched design earns 3, less 1 for a single school)
+    negative: english ks3 2024/25, alliance A, theme oracy, a well-being measure, final only (0 padlocks: the
+              smallest detectable effect of 20 per group with no baseline is above 0.6 SD)
+    unclear:  science ks1 2025/26, alliance B, attainment, final only (0 padlocks)
     """
     wellbeing = MeasureFactory(alliance=world.alliance, name="Wellbeing scale", kind="well-being")
     b_measure = Measure.objects.get(alliance=world.other_alliance)
@@ -44,8 +46,8 @@ def shelf(world, api):
 def test_the_shelf_has_the_directions_and_padlocks_the_filters_rely_on(shelf):
     # given the fixture / then each finding has the direction and padlocks the tests below assume
     found = {p.slug: (p.effect_direction, p.evidence_strength) for p in Publication.objects.all()}
-    assert found == {shelf["positive"]: ("positive", 4), shelf["negative"]: ("negative", 1),
-                     shelf["unclear"]: ("unclear", 1), shelf["world_a"]: ("not_estimated", None),
+    assert found == {shelf["positive"]: ("positive", 2), shelf["negative"]: ("negative", 0),
+                     shelf["unclear"]: ("unclear", 0), shelf["world_a"]: ("not_estimated", None),
                      shelf["world_b"]: ("not_estimated", None)}
 
 
@@ -58,8 +60,8 @@ FILTER_CASES = [
     ("academic_year", "2024/25", {"negative"}), ("academic_year", "2019/20", set()),
     ("alliance", "B", {"unclear", "world_b"}), ("alliance", "A", {"positive", "negative", "world_a"}),
     ("alliance", "999999", set()),
-    ("evidence_strength", "4", {"positive"}), ("evidence_strength", "1", {"positive", "negative", "unclear"}),
-    ("evidence_strength", "5", set()), ("evidence_strength", "0", {"positive", "negative", "unclear"}),
+    ("evidence_strength", "2", {"positive"}), ("evidence_strength", "1", {"positive"}),
+    ("evidence_strength", "3", set()), ("evidence_strength", "0", {"positive", "negative", "unclear"}),
     ("direction", "positive", {"positive"}), ("direction", "negative", {"negative"}),
     ("direction", "unclear", {"unclear"}), ("direction", "not_estimated", {"world_a", "world_b"}),
 ]
@@ -85,8 +87,10 @@ def test_filters_combine(shelf, world, api):
     client = api(None)
     assert slugs(client.get(FINDINGS, {"subject": "maths", "theme": "feedback"})) == [shelf["positive"]]
     assert slugs(client.get(FINDINGS, {"subject": "english", "theme": "feedback"})) == []
-    assert set(slugs(client.get(FINDINGS, {"alliance": world.alliance.pk, "evidence_strength": 1}))) == {
+    assert set(slugs(client.get(FINDINGS, {"alliance": world.alliance.pk, "evidence_strength": 0}))) == {
         shelf["positive"], shelf["negative"]}
+    assert set(slugs(client.get(FINDINGS, {"alliance": world.alliance.pk, "evidence_strength": 1}))) == {
+        shelf["positive"]}
 
 
 BAD_VALUES = [("subject", "astrology"), ("direction", "sideways"), ("phase", "ks9"), ("measure_kind", "iq"),
@@ -176,4 +180,4 @@ def test_the_evidence_strength_facet_counts_what_its_filter_leaves(shelf, api):
 def test_evidence_strength_facet_values_are_those_published(shelf, api):
     # given padlocks 4, 1, 1 and two findings with none / then the facet lists the values published,
     # counting "at least N" as the filter does: 1 or more (x3), 4 or more (x1)
-    assert facet(api(None).get(FINDINGS), "evidence_strength") == {1: 3, 4: 1}
+    assert facet(api(None).get(FINDINGS), "evidence_strength") == {0: 3, 2: 1}

@@ -6,12 +6,14 @@ textbook formulas (Hedges' g = d * J, J = 1 - 3 / (4 (n1 + n2) - 9)), never from
 import math
 import statistics
 
+import numpy as np
 import pytest
+import statsmodels.api as sm
 from scipy import stats
 
 from .results_support import (Pupil, cell, describe, hedges, make_pupils, results_url, scores_of, upload,
                               upload_all)
-from .test_outcomes_support import second_measure
+from .test_outcomes_support import project_urns, second_measure
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +41,12 @@ def matched(pupils, group, to_stage):
 
 
 def eef_months(g: float) -> int:
+    """The EEF table read from g as the page shows it (2 dp)."""
+    shown = round(g, 2)
     bands = [(0.96, 12), (0.88, 11), (0.79, 10), (0.70, 9), (0.62, 8), (0.53, 7), (0.45, 6), (0.36, 5),
              (0.27, 4), (0.19, 3), (0.10, 2), (0.02, 1)]
-    months = next((m for bound, m in bands if abs(g) >= bound), 0)
-    return months if g > 0 else -months
+    months = next((m for bound, m in bands if abs(shown) >= bound), 0)
+    return months if shown > 0 else -months
 
 
 @pytest.fixture
@@ -124,11 +128,16 @@ def test_hedges_g_by_hand(world, api, unequal):
     z = stats.norm.ppf(0.975)
     assert close(final["ci_low"], g - z * math.sqrt(variance)) and close(final["ci_high"], g + z * math.sqrt(variance))
     assert final["months"] == eef_months(g)
-    # and g on matched gains the same way
+    # and the difference in matched gains on the baseline-sd scale (J x difference / pooled baseline sd)
     gains = {group: [b - a for a, b in zip(*matched(data, group, "dissemination"))]
              for group in ("intervention", "comparison")}
-    g_gain, variance_gain = hedges(gains["intervention"], gains["comparison"])
-    assert close(effects["gain"]["g"], g_gain) and close(effects["gain"]["variance"], variance_gain)
+    baselines = {group: matched(data, group, "dissemination")[0] for group in gains}
+    n1, n2 = len(gains["intervention"]), len(gains["comparison"])
+    pooled = math.sqrt(((n1 - 1) * statistics.variance(baselines["intervention"])
+                        + (n2 - 1) * statistics.variance(baselines["comparison"])) / (n1 + n2 - 2))
+    g_gain = ((1 - 3 / (4 * (n1 + n2) - 9))
+              * (statistics.fmean(gains["intervention"]) - statistics.fmean(gains["comparison"])) / pooled)
+    assert close(effects["gain"]["g"], g_gain)
     assert effects["gain"]["months"] == eef_months(g_gain)
 
 
@@ -144,9 +153,25 @@ def test_baseline_equivalence_and_headline(world, api, unequal):
     band = "satisfied" if abs(baseline_g) <= 0.05 else "adjustment needed" if abs(baseline_g) <= 0.25 else \
         "not satisfied"
     assert equivalence["band"] == band
-    # and when the groups started apart the headline is the comparison of gains
+    # and when the groups started apart the headline is still the baseline-adjusted effect (OLS by hand:
+    # final ~ group + baseline over the pupils with both scores, g = J x difference / pooled final sd)
     assert band != "satisfied"
-    assert measure["effects"]["headline"] == "gain"
+    assert measure["effects"]["headline"] == "adjusted"
+    # (the upload spreads pupils over the project's schools by their place in the file: school fixed effects)
+    schools = len(project_urns(project))
+    rows = [(1.0 if p.group == "intervention" else 0.0, p.scores["theory"], p.scores["dissemination"], i % schools)
+            for i, p in enumerate(data) if "theory" in p.scores and "dissemination" in p.scores]
+    treated, baseline, final, school = (np.array(column) for column in zip(*rows))
+    dummies = [(school == k).astype(float) for k in range(1, schools)]
+    fit = sm.OLS(final, np.column_stack([np.ones(len(final)), treated, baseline, *dummies])).fit()
+    assert measure["effects"]["adjusted"]["schools"] == schools
+    finals = [final[treated == 1.0], final[treated == 0.0]]
+    n1, n2 = len(finals[0]), len(finals[1])
+    pooled = math.sqrt(((n1 - 1) * statistics.variance(finals[0]) + (n2 - 1) * statistics.variance(finals[1]))
+                       / (n1 + n2 - 2))
+    adjusted = measure["effects"]["adjusted"]
+    assert close(adjusted["difference"], fit.params[1])
+    assert close(adjusted["g"], (1 - 3 / (4 * (n1 + n2) - 9)) * fit.params[1] / pooled)
 
 
 def test_disadvantaged_gap_per_stage_and_group(world, api, unequal):

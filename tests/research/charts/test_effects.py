@@ -39,7 +39,7 @@ def test_one_row_per_measure_with_weaker_evidence_hollow(view):
     legend = set(texts(by_id(root, "legend")))
     assert {"Headline: intervention vs comparison", "Within group (weaker evidence)"} <= legend
     # And the table has the analysis' g, CI and months, each with its n
-    reading = results["measures"][0]["effects"]["final"]
+    reading = results["measures"][0]["effects"]["adjusted"]
     row = spec.table[0]
     assert (row["g"], row["ci_low"], row["ci_high"], row["months"]) == (
         reading["g"], reading["ci_low"], reading["ci_high"], reading["months"])

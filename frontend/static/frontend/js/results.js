@@ -44,6 +44,8 @@ function measureSection(m, stages, charts) {
     m.reason ? muted(m.reason) : table(`${measure.name}: pupils, mean and spread at each stage`, ["Stage", "Group", "Pupils (n)", "Mean", "SD"],
       m.descriptives.map((d) => [labelOf(stages, d.stage), humanise(d.group), num(d.n, 0), num(d.mean), num(d.sd)])),
     m.verdict && el("p.verdict", m.verdict),
+    m.criteria?.length > 0 && [el("p", el("strong", "Success criteria agreed before the data:")),
+      list(m.criteria.map((c) => [el("strong", `${c.label}: `), c.reason === "c" ? "c" : c.reason]))],
     ["adjusted", "final", "gain", "within_group"].filter((key) => e[key]).map((key) => el("p", el("strong", `${e[key].label}${key === e.headline ? " (headline)" : ""}: `),
       `g = ${effectText(e[key])}, ${num(e[key].n, 0)} pupils${months(e[key].months)}${key === "within_group" ? `; ${e.design}` : ""}${key === "adjusted" && e[key].model ? `; ${num(e[key].difference)} points, ${e[key].model}` : ""}.`)),
     e.headline_reason !== "c" && muted(e.headline_reason),
