@@ -106,6 +106,12 @@ PROJECTS = [
     DemoProject("Outdoor learning and well-being",
                 "Does a weekly outdoor learning session improve pupils' well-being?",
                 "pshe", "ks2", ("well-being",), (), "other.teacher", (), Status.THEORY, alliance="riverside"),
+    # Last, so the projects above keep the ids the README's examples use.
+    DemoProject("Daily times tables practice",
+                "Does ten minutes of daily times-tables practice raise maths attainment in Year 4?",
+                "maths", "ks2", ("retrieval-practice",), ("Maths attainment test",),
+                "project.lead", ("teacher.a",), Status.PUBLISHED,
+                data="times-tables-practice"),
 ]
 
 STAGE_WRITING = {

@@ -33,6 +33,8 @@ from .types import BASELINE, COMPARISON, FINAL, INTERVENTION
 MULTILEVEL_MIN_SCHOOLS = 4
 OLS_MODEL = "OLS: final ~ group + baseline"
 OLS_SCHOOL_MODEL = "OLS: final ~ group + baseline + school (fixed effect)"
+OLS_CONFOUNDED_MODEL = ("OLS: final ~ group + baseline (school left out: every school's pupils are in one group, "
+                        "so school and group cannot be told apart)")
 MULTILEVEL_MODEL = "multilevel (MixedLM, REML): final ~ group + baseline + (1 | school)"
 
 
@@ -94,12 +96,19 @@ def _school_dummies(school: np.ndarray) -> np.ndarray:
         np.zeros((school.size, 0))
 
 
+def _full_rank(design: np.ndarray) -> bool:
+    return np.linalg.matrix_rank(design) == design.shape[1]
+
+
 def _ols(pupils: AnalysedPupils) -> tuple[dict | None, str | None]:
-    dummies = _school_dummies(pupils.school) if pupils.schools > 1 else np.zeros((pupils.n, 0))
-    design = np.column_stack([np.ones(pupils.n), pupils.treated, pupils.baseline, dummies])
-    if np.linalg.matrix_rank(design) < design.shape[1]:
-        return None, "The baseline scores do not vary (or every pupil of a school is in one group), so the " \
-                     "model cannot separate the groups."
+    base = np.column_stack([np.ones(pupils.n), pupils.treated, pupils.baseline])
+    design, model = base, OLS_MODEL
+    if pupils.schools > 1:
+        with_schools = np.column_stack([base, _school_dummies(pupils.school)])
+        # with the groups in separate schools, a school effect would take the whole difference
+        design, model = (with_schools, OLS_SCHOOL_MODEL) if _full_rank(with_schools) else (base, OLS_CONFOUNDED_MODEL)
+    if not _full_rank(design):
+        return None, "The baseline scores do not vary, so the model cannot adjust for them."
     fit = OLS(pupils.final, design).fit()
     if fit.df_resid < 1:
         return None, "Too few pupils for the number of things the model estimates."
@@ -110,7 +119,7 @@ def _ols(pupils: AnalysedPupils) -> tuple[dict | None, str | None]:
     half = float(stats.t.ppf(0.975, fit.df_resid)) * se
     scale = hedges_factor(pupils.n) / sd
     return {
-        "model": OLS_SCHOOL_MODEL if dummies.shape[1] else OLS_MODEL,
+        "model": model, "school_confounded": model == OLS_CONFOUNDED_MODEL,
         "difference": coef, "difference_ci_low": coef - half, "difference_ci_high": coef + half,
         "standardiser": "pooled within-group sd of final scores, times Hedges' J",
         "sd": sd, "icc": None, "icc_reason": f"The ICC needs {MULTILEVEL_MIN_SCHOOLS}+ schools.",
@@ -155,7 +164,7 @@ def _multilevel(pupils: AnalysedPupils) -> tuple[dict | None, str | None]:
     sd = math.sqrt(total)
     half = Z_95 * se
     return {
-        "model": MULTILEVEL_MODEL,
+        "model": MULTILEVEL_MODEL, "school_confounded": False,
         "difference": coef, "difference_ci_low": coef - half, "difference_ci_high": coef + half,
         "standardiser": "square root of the total variance (school + pupil) of final ~ group + (1 | school)",
         "sd": sd, "icc": school_variance / total, "icc_reason": None,
@@ -170,6 +179,8 @@ def adjusted_effect(pupils: AnalysedPupils) -> tuple[dict | None, str | None]:
     standardiser), icc, g, se, ci_low, ci_high. Orientation (higher or lower is better) is the
     caller's business.
     """
+    if pupils.n == 0:
+        return None, "No pupils have both a baseline and a final score yet."
     for group in (INTERVENTION, COMPARISON):
         if pupils.count(group) < 2:
             return None, (f"The {group} group has {pupils.count(group)} pupil(s) with baseline and final scores; "

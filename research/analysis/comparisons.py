@@ -67,7 +67,7 @@ def _effect_cell(
 
 
 ADJUSTED_FIELDS = ("model", "difference", "difference_ci_low", "difference_ci_high", "standardiser", "icc",
-                   "icc_reason", "schools")
+                   "icc_reason", "schools", "school_confounded")
 
 
 def adjusted_effect_cell(wide: WideScores, measure: MeasureInfo) -> dict:
@@ -193,7 +193,8 @@ def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureIn
     )
 
 
-def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, min_cell: int = 1) -> dict:
+def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, min_cell: int = 1,
+                    has_baseline: bool | None = None) -> dict:
     """Effect cells, which one is the headline and why (no numbers in the why).
 
     Headline: the baseline-adjusted effect; with no baseline at all, final scores compared; with
@@ -212,7 +213,8 @@ def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, m
             "measured, which cannot separate the intervention from ordinary progress.",
             "within_group": within,
         }
-    has_baseline = any(wide.stage_scores(group, BASELINE).size for group in groups)
+    if has_baseline is None:  # (the analysed cohort's caller says so from all its pupils)
+        has_baseline = any(wide.stage_scores(group, BASELINE).size for group in groups)
     section = {"design": BETWEEN_GROUP_DESIGN, "final": final_effect(wide, measure)}
     if has_baseline:
         section["adjusted"] = adjusted_effect_cell(wide, measure)

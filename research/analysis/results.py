@@ -15,7 +15,7 @@ from .gap import gap_tables
 from .scores import MeasureScores
 from .strength import evidence_strength
 from .success import criteria_cells
-from .types import STAGES, MeasureInfo
+from .types import BASELINE, STAGES, MeasureInfo
 from .verdict import verdict_sentence
 
 SWITCHED_NOTE = ("Pupils recorded in more than one group are counted once, in the group of their first record "
@@ -42,7 +42,8 @@ def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: Measur
     attrition = attrition_table(everyone, groups)
     equivalence = baseline_equivalence(scores, groups, measure)
     gap = gap_tables(scores, groups, measure)
-    effects = effects_section(scores, groups, measure, min_cell)
+    has_baseline = any(everyone.stage_scores(group, BASELINE).size for group in groups)
+    effects = effects_section(scores, groups, measure, min_cell, has_baseline)
     strength = evidence_strength(scores, groups, attrition, equivalence, effects, switched)
     if effects.get("below_min_cell"):
         strength.update(padlocks=None, padlocks_reason=effects["headline_reason"])

@@ -127,6 +127,9 @@ def _threats(switched: int, adjusted: dict | None) -> dict:
         found.append(f"{switched} pupil(s) recorded in both groups (kept in their first group)")
     if adjusted is not None and adjusted.get("schools") == 1:
         found.append("every pupil is in one school, so the finding may say more about that school than the approach")
+    if adjusted is not None and adjusted.get("school_confounded"):
+        found.append("each school's pupils are all in one group, so school differences cannot be told apart from "
+                     "the effect")
     reason = ("; ".join(found) + ".") if found else "None found (pupils switching groups; a single school)."
     return _criterion("threats", "Threats to validity", 1 if found else 0, reason[0].upper() + reason[1:], [],
                       "-1 if any", drop=True)

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from research.models import OutcomeRecord, OutcomeUpload, Project
+from research.models.choices import Status
+from research.services.disclosed import disclosed_results_freeze
 from research.services.outcomes import outcomes_import
 
 from .test_project_page import accepted_project
@@ -109,15 +111,19 @@ def test_a_member_uploads_checks_and_deletes_an_upload(demo, visitor):
 
 
 def test_a_non_member_sees_results_with_small_groups_hidden_and_no_upload_form(demo, visitor):
-    # given a project whose baseline has 10 intervention pupils and only 4 in the comparison group
+    # given a project with 10 intervention pupils and only 4 in the comparison group at baseline and final,
+    # and the view outsiders see frozen since (as its last status change would have)
     project = accepted_project("Talk for writing in Year 3")
+    Project.objects.filter(pk=project.pk).update(status=Status.DISSEMINATION)  # the stages' writing is not the point
     project.refresh_from_db()
-    rows = ["UPN,Group,School,Score"] + [f"SMALL{i:03d},{'Intervention' if i < 10 else 'Comparison'},900003,{40 + i}"
-                                         for i in range(14)]
-    result = outcomes_import(actor=get_user_model().objects.get(username="teacher.a"), project=project,
-                             stage_kind="theory", data=("\n".join(rows) + "\n").encode(), filename="baseline.csv",
-                             measure_id=project.measures.get().id)
-    assert result.ok
+    for stage, lift in (("theory", 0), ("dissemination", 5)):
+        rows = ["UPN,Group,School,Score"] + [
+            f"SMALL{i:03d},{'Intervention' if i < 10 else 'Comparison'},900003,{40 + i + lift}" for i in range(14)]
+        result = outcomes_import(actor=get_user_model().objects.get(username="teacher.a"), project=project,
+                                 stage_kind=stage, data=("\n".join(rows) + "\n").encode(), filename=f"{stage}.csv",
+                                 measure_id=project.measures.get().id)
+        assert result.ok
+    disclosed_results_freeze(project=Project.objects.select_related("alliance").get(pk=project.pk), reason="test")
 
     # when teacher.b, in the alliance but not in the project, opens its page
     outsider = visitor("teacher.b")

@@ -219,3 +219,17 @@ def test_verdict_agrees_with_estimate_and_interval():
                 "Positive but uncertain" if cell["g"] >= 0 else "Negative but uncertain")
     assert results["verdict"].startswith(expected)
     assert str(results["evidence_strength"]["padlocks"]) in results["verdict"]
+
+
+def test_groups_in_separate_schools_leave_the_school_out_and_say_so():
+    # Given two schools, all intervention pupils in one and all comparison pupils in the other
+    wide = pupils(2, 24, seed=14)
+    wide["group"] = np.where(wide["school"] == 1, "intervention", "comparison")
+    results = project_results(long_frame(wide), [MATHS], 6)["measures"][0]
+    cell = results["effects"]["adjusted"]
+    # Then the model cannot use school (it would take the whole difference): OLS without it, and flagged
+    expected = ols_expected(wide, "final ~ treated + baseline")
+    assert cell["g"] == pytest.approx(expected["g"], abs=1e-9) and cell["school_confounded"] is True
+    assert "school left out" in cell["model"]
+    threats = next(c for c in results["evidence_strength"]["criteria"] if c["cell"] == "strength:threats")
+    assert "all in one group" in threats["reason"] and threats["padlocks_lost"] == 1
