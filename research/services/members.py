@@ -6,6 +6,7 @@ from .. import access
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import JoinRequest, Membership, Project, ProjectMember
 from ..models.choices import JoinRequestStatus
+from .common import model_update
 
 
 @transaction.atomic
@@ -45,10 +46,10 @@ def join_request_decide(*, actor, project: Project, request_id: int, approve: bo
         ProjectMember.objects.get_or_create(
             project=project, user_id=join_request.user_id, defaults={"school_id": join_request.school_id}
         )
-    join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
-    join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
-    join_request.save()
+    join_request, _ = model_update(instance=join_request, fields=("status", "decided_by", "decided_at"), data={
+        "status": JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED,
+        "decided_by": actor, "decided_at": timezone.now(),
+    })
     return join_request
 
 

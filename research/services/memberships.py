@@ -17,6 +17,7 @@ from .. import access
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Alliance, JoinRequest, Membership, Project, ProjectMember, School
 from ..models.choices import JoinRequestStatus, Role
+from .common import model_update
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,7 @@ def membership_update(*, actor, membership: Membership, school: School, role: st
     """Change the school or role of a place (never whose or which alliance's it is)."""
     _check_grant(actor, membership.user_id)
     membership = _locked(membership)
-    membership.school = school
-    membership.role = role
-    membership.save(update_fields=["school", "role"])
+    membership, _ = model_update(instance=membership, fields=("school", "role"), data={"school": school, "role": role})
     return membership
 
 

@@ -22,6 +22,7 @@ from ..imports.specs import MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
 from ..models import OutcomeRecord, OutcomeUpload, Project, ProjectMember, Stage
 from ..models.choices import Status
 from ..models.outcomes import UploadMode, UploadStatus
+from .common import model_update
 from .record_insert import insert_rows, record_rows
 from .stages import stage_is_reached
 
@@ -135,10 +136,9 @@ def _replace_existing(stage: Stage, measure_ids: list[int]) -> int:
     touched = list(existing.values_list("upload_id", flat=True).distinct())
     existing.delete()
     for upload in OutcomeUpload.objects.filter(pk__in=touched):
-        upload.record_count = upload.records.count()
-        if upload.record_count == 0:
-            upload.status = UploadStatus.REPLACED
-        upload.save(update_fields=["record_count", "status"])
+        left = upload.records.count()
+        model_update(instance=upload, fields=("record_count", "status"),
+                     data={"record_count": left, **({"status": UploadStatus.REPLACED} if left == 0 else {})})
     return replaced
 
 
@@ -208,10 +208,8 @@ def outcome_upload_delete(*, actor, project: Project, upload_id: int) -> Outcome
     if upload.status == UploadStatus.DELETED:
         raise Conflict("This upload has already been deleted.", code="already_deleted")
     upload.records.all().delete()
-    upload.status = UploadStatus.DELETED
-    upload.record_count = 0
-    upload.deleted_by = actor
-    upload.deleted_at = timezone.now()
-    upload.save()
+    upload, _ = model_update(instance=upload, fields=("status", "record_count", "deleted_by", "deleted_at"), data={
+        "status": UploadStatus.DELETED, "record_count": 0, "deleted_by": actor, "deleted_at": timezone.now(),
+    })
     Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
     return upload

@@ -6,6 +6,7 @@ from ..errors import Forbidden, InvalidInput
 from ..models import Alliance, Measure, Membership, Project, ProjectMember, Stage, Theme
 from ..models.choices import STAGE_ORDER
 from .criteria import criteria_measures_check, planned_power_clean, success_criteria_clean
+from .common import model_update
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
 from .summaries import effect_summaries_refresh
 
@@ -51,14 +52,24 @@ def project_propose(*, actor, alliance: Alliance, title: str, research_question:
     return project
 
 
-@transaction.atomic
-def project_update(*, actor, project: Project, revision_reason: str = "", **changes) -> Project:
-    """Edit the plan. After the freeze, a change to the plan is recorded as a new revision."""
-    if not access.can_edit_project(actor, project):
-        raise Forbidden("Only the project lead or the alliance lead can edit this project now.")
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    themes = changes.pop("themes", None)
-    measures = changes.pop("measures", None)
+# What project_update may change: the status moves only through research.lifecycle, and the
+# lead and the alliance are not edited at all.
+PROJECT_UPDATE_FIELDS = (
+    "title", "research_question", "subject", "phase", "academic_year", "term", "rationale", "success_notes",
+    "success_criteria", "planned_pupils_per_group", "planned_schools", "assumed_icc", "pre_post_correlation",
+    "themes", "measures",
+)
+
+
+def project_changes_clean(*, project: Project, changes: dict) -> dict:
+    """The changes project_update would store, checked against the project: the power numbers and
+    the success criteria (against the measures it will have), every problem at once as InvalidInput.
+    The admin's project form calls it to show the same refusals as form errors."""
+    unknown = sorted(set(changes) - set(PROJECT_UPDATE_FIELDS))
+    if unknown:
+        raise TypeError(f"project_update cannot change {', '.join(unknown)}")
+    changes = dict(changes)
+    measures = changes.get("measures")
     if measures is not None:
         _check_measures(project.alliance_id, measures)
     current_measures = list(project.measures.all()) if measures is not None or "success_criteria" in changes else []
@@ -79,20 +90,21 @@ def project_update(*, actor, project: Project, revision_reason: str = "", **chan
     if problems:
         listed = " ".join(f"{name}: {' '.join(messages)}" for name, messages in problems.items())
         raise InvalidInput(f"Please correct the plan. {listed}", fields=problems)
-    plan_changed = any(
-        name in changes and changes[name] != getattr(project, name) for name in PLAN_FIELDS if name != "measures"
-    )
-    if measures is not None:
-        plan_changed |= {m.id for m in measures} != {m.id for m in current_measures}
-    for name, value in changes.items():
-        setattr(project, name, value)
-    project.save()
-    if themes is not None:
-        project.themes.set(themes)
-    if measures is not None:
-        project.measures.set(measures)
-    if plan_changed and plan_is_frozen(project):
+    return changes
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, revision_reason: str = "", **changes) -> Project:
+    """Edit the plan. After the freeze, a change to the plan is recorded as a new revision."""
+    if not access.can_edit_project(actor, project):
+        raise Forbidden("Only the project lead or the alliance lead can edit this project now.")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changes = project_changes_clean(project=project, changes=changes)
+    # None for themes or measures means "not sent": leave them as they are.
+    data = {name: value for name, value in changes.items() if value is not None or name not in ("themes", "measures")}
+    project, changed = model_update(instance=project, fields=PROJECT_UPDATE_FIELDS, data=data)
+    if set(changed) & set(PLAN_FIELDS) and plan_is_frozen(project):
         plan_snapshot_create(project=project, actor=actor, reason=revision_reason or "Plan edited after the freeze.")
-    if measures is not None:
+    if "measures" in changed:
         effect_summaries_refresh(project=project)
     return project

@@ -8,6 +8,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Project, Stage
 from ..models.choices import STAGE_ORDER, Status
 from ..models.stage import STAGE_FIELDS
+from .common import model_update
 from .plans import STAGE_PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
 
 # How far a project has got: a stage can be written once the project has reached it.
@@ -47,15 +48,14 @@ def stage_update(*, actor, project: Project, kind: str, session_date: date | Non
     if not (access.can_write_stage(actor, project) and stage_is_reached(project, kind)):
         raise Conflict("The project has changed status while you were writing: reload the page.",
                        code="stale_status")
-    plan_changed = any(getattr(stage, name) != value for name, value in writing.items() if name in STAGE_PLAN_FIELDS)
-    for name, value in writing.items():
-        setattr(stage, name, value)
+    data = dict(writing)
     if session_date is not None or unset_session_date:
-        stage.session_date = session_date
+        data["session_date"] = session_date
     if attendees is not None:
-        stage.attendees = attendees
-    stage.save()
-    if plan_changed and plan_is_frozen(project):
+        data["attendees"] = attendees
+    stage, changed = model_update(instance=stage, fields=(*STAGE_FIELDS[kind], "session_date", "attendees"),
+                                  data=data)
+    if set(changed) & set(STAGE_PLAN_FIELDS) and plan_is_frozen(project):
         # The agreed question and rationale are part of the pre-registration: never rewrite them silently.
         plan_snapshot_create(project=project, actor=actor,
                              reason=revision_reason or "Theory stage edited after the freeze.")
