@@ -39,9 +39,3 @@ def subgroup_id(stage: str, group: str, subgroup: str) -> str:
 
 def gap_id(stage: str, group: str) -> str:
     return f"gap:{stage}:{group}"
-
-
-def join_reasons(*reasons: str | None) -> str | None:
-    """Combine several optional reasons into one sentence list (None if there are none)."""
-    kept = [reason for reason in reasons if reason]
-    return " ".join(kept) if kept else None

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .cells import desc_id, gain_id, make_cell
-from .descriptives import gain_summary, matched_scores, stage_scores
+from .descriptives import gain_summary
 from .adjusted import adjusted_effect, analysed_pupils
 from .effects import (
     BETWEEN_GROUP_DESIGN,
@@ -21,7 +21,7 @@ from .effects import (
     within_group_change,
 )
 from .numbers import sample_sd
-from .scores import WideScores, as_measure_scores
+from .scores import MeasureScores
 from .types import BASELINE, COMPARISON, FINAL, INTERVENTION, MeasureInfo, Summary
 
 EQUIVALENCE_CELL = "equivalence"
@@ -70,13 +70,13 @@ ADJUSTED_FIELDS = ("model", "difference", "difference_ci_low", "difference_ci_hi
                    "icc_reason", "schools", "school_confounded")
 
 
-def adjusted_effect_cell(wide: WideScores, measure: MeasureInfo) -> dict:
+def adjusted_effect_cell(scores: MeasureScores, measure: MeasureInfo) -> dict:
     """The headline: baseline-adjusted, school-aware (adjusted.py), on pupils with both scores.
 
     g and its CI are oriented like every effect (positive favours the intervention); the
     difference stays in the measure's own points, intervention minus comparison.
     """
-    pupils = analysed_pupils(as_measure_scores(wide))
+    pupils = analysed_pupils(scores)
     fit, reason = adjusted_effect(pupils)
     counts = {"intervention": pupils.count(INTERVENTION), "comparison": pupils.count(COMPARISON)}
     estimate = EffectEstimate(fit["g"], fit["se"] ** 2) if fit else None
@@ -95,10 +95,10 @@ def adjusted_effect_cell(wide: WideScores, measure: MeasureInfo) -> dict:
     return cell
 
 
-def final_effect(wide: WideScores, measure: MeasureInfo) -> dict:
+def final_effect(scores: MeasureScores, measure: MeasureInfo) -> dict:
     """Hedges' g on final-stage scores, all pupils with a final score."""
-    treated = _summary(stage_scores(wide, INTERVENTION, FINAL))
-    control = _summary(stage_scores(wide, COMPARISON, FINAL))
+    treated = _summary(scores.stage_scores(INTERVENTION, FINAL))
+    control = _summary(scores.stage_scores(COMPARISON, FINAL))
     estimate, reason = hedges_g(treated, control)
     return _effect_cell(
         "effect:final", "final", "Final scores, intervention vs comparison", BETWEEN_GROUP_DESIGN,
@@ -107,14 +107,14 @@ def final_effect(wide: WideScores, measure: MeasureInfo) -> dict:
     )
 
 
-def gain_effect(wide: WideScores, measure: MeasureInfo) -> dict:
+def gain_effect(scores: MeasureScores, measure: MeasureInfo) -> dict:
     """Difference in mean baseline-to-final gains of matched pupils, standardised by the pooled sd
     of their *baseline* scores (times Hedges' J), so it sits on the score scale like every other
     effect. (The sd of gains shrinks as scores correlate over time and would inflate it.) Never
     the headline: the adjusted effect uses the baseline better.
     """
-    estimate, reason = _gain_estimate(wide)
-    counts = {group: gain_summary(wide, group, FINAL).n for group in (INTERVENTION, COMPARISON)}
+    estimate, reason = _gain_estimate(scores)
+    counts = {group: gain_summary(scores, group, FINAL).n for group in (INTERVENTION, COMPARISON)}
     return _effect_cell(
         "effect:gain", "gain", "Gains baseline to final (standardised by the baseline sd), intervention vs "
         "comparison", BETWEEN_GROUP_DESIGN, measure, estimate, reason, counts,
@@ -122,10 +122,10 @@ def gain_effect(wide: WideScores, measure: MeasureInfo) -> dict:
     )
 
 
-def _gain_estimate(wide: WideScores) -> tuple[EffectEstimate | None, str | None]:
-    treated = gain_summary(wide, INTERVENTION, FINAL)
-    control = gain_summary(wide, COMPARISON, FINAL)
-    baselines = [matched_scores(wide, group, BASELINE, FINAL)[0] for group in (INTERVENTION, COMPARISON)]
+def _gain_estimate(scores: MeasureScores) -> tuple[EffectEstimate | None, str | None]:
+    treated = gain_summary(scores, INTERVENTION, FINAL)
+    control = gain_summary(scores, COMPARISON, FINAL)
+    baselines = [scores.matched_scores(group, BASELINE, FINAL)[0] for group in (INTERVENTION, COMPARISON)]
     for label, summary in (("intervention", treated), ("comparison", control)):
         if summary.n < 2 or summary.sd is None:
             return None, f"The {label} group has {summary.n} pupil(s) with baseline and final scores; each needs 2+."
@@ -141,9 +141,9 @@ def _gain_estimate(wide: WideScores) -> tuple[EffectEstimate | None, str | None]
     return EffectEstimate(g, variance), None
 
 
-def within_group_effect(wide: WideScores, measure: MeasureInfo, group: str = INTERVENTION) -> dict:
+def within_group_effect(scores: MeasureScores, measure: MeasureInfo, group: str = INTERVENTION) -> dict:
     """Standardised baseline-to-final change inside one group (no comparison)."""
-    before, after = matched_scores(wide, group, BASELINE, FINAL)
+    before, after = scores.matched_scores(group, BASELINE, FINAL)
     estimate, reason = within_group_change(before, after)
     return _effect_cell(
         "effect:within_group", "within_group", f"Change baseline to final, {group} group only",
@@ -152,7 +152,7 @@ def within_group_effect(wide: WideScores, measure: MeasureInfo, group: str = INT
     )
 
 
-def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureInfo) -> dict:
+def baseline_equivalence(scores: MeasureScores, groups: list[str], measure: MeasureInfo) -> dict:
     """WWC baseline equivalence: Hedges' g between groups on baseline scores.
 
     Uses the analytic sample (pupils with baseline and final scores) as WWC does; before
@@ -160,21 +160,20 @@ def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureIn
     ``difference_sd`` is oriented like every effect: positive = intervention started ahead.
     """
     empty = {"difference_sd": None, "band": None, "flag": None}
-    wide = as_measure_scores(wide)
     if INTERVENTION not in groups or COMPARISON not in groups:
         return make_cell(
             EQUIVALENCE_CELL, None, sample=None, **empty,
             reason="Baseline equivalence needs both an intervention and a comparison group.",
         )
-    treated_before, _ = matched_scores(wide, INTERVENTION, BASELINE, FINAL)
-    control_before, _ = matched_scores(wide, COMPARISON, BASELINE, FINAL)
+    treated_before, _ = scores.matched_scores(INTERVENTION, BASELINE, FINAL)
+    control_before, _ = scores.matched_scores(COMPARISON, BASELINE, FINAL)
     if treated_before.size and control_before.size:
         sample = "pupils with baseline and final scores"
         depends_on = [gain_id(FINAL, INTERVENTION), gain_id(FINAL, COMPARISON)]
     else:
         sample = "all pupils with baseline scores (no matched final scores yet)"
-        treated_before = stage_scores(wide, INTERVENTION, BASELINE)
-        control_before = stage_scores(wide, COMPARISON, BASELINE)
+        treated_before = scores.stage_scores(INTERVENTION, BASELINE)
+        control_before = scores.stage_scores(COMPARISON, BASELINE)
         depends_on = [desc_id(BASELINE, INTERVENTION), desc_id(BASELINE, COMPARISON)]
     treated, control = _summary(treated_before), _summary(control_before)
     estimate, reason = hedges_g(treated, control)
@@ -193,7 +192,7 @@ def baseline_equivalence(wide: WideScores, groups: list[str], measure: MeasureIn
     )
 
 
-def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, min_cell: int = 1,
+def effects_section(scores: MeasureScores, groups: list[str], measure: MeasureInfo, min_cell: int = 1,
                     has_baseline: bool | None = None) -> dict:
     """Effect cells, which one is the headline and why (no numbers in the why).
 
@@ -201,11 +200,10 @@ def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, m
     no comparison group, the change within the intervention group (weaker, no months). No
     headline while a group of the analysed pupils is under the alliance's minimum cell size.
     """
-    wide = as_measure_scores(wide)
     if INTERVENTION not in groups:
         return {"design": None, "headline": None, "headline_reason": "No intervention-group scores."}
     if COMPARISON not in groups:
-        within = within_group_effect(wide, measure)
+        within = within_group_effect(scores, measure)
         return {
             "design": WITHIN_GROUP_DESIGN,
             "headline": "within_group" if within["g"] is not None else None,
@@ -214,11 +212,11 @@ def effects_section(wide: WideScores, groups: list[str], measure: MeasureInfo, m
             "within_group": within,
         }
     if has_baseline is None:  # (the analysed cohort's caller says so from all its pupils)
-        has_baseline = any(wide.stage_scores(group, BASELINE).size for group in groups)
-    section = {"design": BETWEEN_GROUP_DESIGN, "final": final_effect(wide, measure)}
+        has_baseline = any(scores.stage_scores(group, BASELINE).size for group in groups)
+    section = {"design": BETWEEN_GROUP_DESIGN, "final": final_effect(scores, measure)}
     if has_baseline:
-        section["adjusted"] = adjusted_effect_cell(wide, measure)
-        section["gain"] = gain_effect(wide, measure)
+        section["adjusted"] = adjusted_effect_cell(scores, measure)
+        section["gain"] = gain_effect(scores, measure)
         headline, why = "adjusted", ("Final scores compared between groups, adjusted for baseline scores "
                                      "(pupils with both), as the EEF's analysis guidance sets out.")
     else:

@@ -6,7 +6,7 @@ import numpy as np
 
 from .cells import attrition_id, desc_id, gain_id, make_cell
 from .numbers import sample_sd, t_interval
-from .scores import WideScores, as_measure_scores
+from .scores import MeasureScores
 from .types import BASELINE, FINAL, PROGRESS, STAGES, Summary
 
 # Gains are always measured from the baseline (theory) stage.
@@ -16,16 +16,6 @@ GAIN_COMPARISONS: tuple[tuple[str, str], ...] = (
 )
 
 ONE_PUPIL_REASON = "Only 1 pupil: the sd and a confidence interval need at least 2."
-
-
-def stage_scores(wide: WideScores, group: str, stage: str) -> np.ndarray:
-    """Scores of one group at one stage (missing removed)."""
-    return as_measure_scores(wide).stage_scores(group, stage)
-
-
-def matched_scores(wide: WideScores, group: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
-    """Scores at two stages for the pupils of one group present at both."""
-    return as_measure_scores(wide).matched_scores(group, first, second)
 
 
 def describe_scores(values: np.ndarray) -> dict:
@@ -52,9 +42,8 @@ def describe_scores(values: np.ndarray) -> dict:
     }
 
 
-def descriptives_table(wide: WideScores, groups: list[str]) -> list[dict]:
+def descriptives_table(scores: MeasureScores, groups: list[str]) -> list[dict]:
     """One cell per stage x group (every stage listed, n=0 where no data yet)."""
-    scores = as_measure_scores(wide)
     table = []
     for stage in STAGES:
         for group in groups:
@@ -64,18 +53,17 @@ def descriptives_table(wide: WideScores, groups: list[str]) -> list[dict]:
     return table
 
 
-def gain_summary(wide: WideScores, group: str, to_stage: str) -> Summary:
+def gain_summary(scores: MeasureScores, group: str, to_stage: str) -> Summary:
     """n, mean and sd of (later - baseline) for pupils present at both stages."""
-    before, after = matched_scores(wide, group, BASELINE, to_stage)
+    before, after = scores.matched_scores(group, BASELINE, to_stage)
     gains = after - before
     if gains.size == 0:
         return Summary(0, None, None)
     return Summary(int(gains.size), float(gains.mean()), sample_sd(gains))
 
 
-def gains_table(wide: WideScores, groups: list[str]) -> list[dict]:
+def gains_table(scores: MeasureScores, groups: list[str]) -> list[dict]:
     """Matched gains (later minus baseline, raw score units) per group."""
-    scores = as_measure_scores(wide)
     table = []
     for to_stage, comparison in GAIN_COMPARISONS:
         for group in groups:
@@ -99,9 +87,8 @@ def gains_table(wide: WideScores, groups: list[str]) -> list[dict]:
     return table
 
 
-def attrition_counts(wide: WideScores, group: str) -> tuple[int, int, int]:
+def attrition_counts(scores: MeasureScores, group: str) -> tuple[int, int, int]:
     """(pupils at baseline, pupils at final, pupils at both) for one group."""
-    scores = as_measure_scores(wide)
     at_baseline, at_final = scores.pupils_at(group, BASELINE), scores.pupils_at(group, FINAL)
     return int(at_baseline.sum()), int(at_final.sum()), int((at_baseline & at_final).sum())
 
@@ -118,9 +105,8 @@ def attrition_rate(n_baseline: int, n_final: int, n_retained: int) -> tuple[floa
     return (n_baseline - n_retained) / n_baseline, None
 
 
-def attrition_table(wide: WideScores, groups: list[str]) -> list[dict]:
+def attrition_table(scores: MeasureScores, groups: list[str]) -> list[dict]:
     """Per group: pupils at baseline, at final, retained, attrition rate. n = baseline pupils."""
-    scores = as_measure_scores(wide)
     table = []
     for group in groups:
         n_baseline, n_final, n_retained = attrition_counts(scores, group)

@@ -219,23 +219,3 @@ def outcome_arrays(frame: pd.DataFrame) -> OutcomeArrays:
         disadvantaged=flag_codes(columns.flags["disadvantaged"])[rows],
         school_id=columns.school_id.to_numpy()[rows],
     )
-
-
-def scores_wide(measure_frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (pupil, group) with a score column per stage (NaN where absent).
-
-    A pupil who appears in both groups is treated as two pupils and so never matched
-    across groups.
-    """
-    if measure_frame.empty:
-        return pd.DataFrame(columns=["pupil_key", "group", *STAGES])
-    wide = measure_frame.pivot(index=["pupil_key", "group"], columns="stage", values="score")
-    wide = wide.reindex(columns=list(STAGES))
-    wide.columns.name = None
-    return wide.reset_index()
-
-
-def groups_present(measure_frame: pd.DataFrame) -> list[str]:
-    """Groups with at least one score on this measure, in canonical order."""
-    present = set(measure_frame["group"].unique())
-    return [group for group in GROUPS if group in present]

@@ -7,8 +7,6 @@ are reported as their own subgroup so the subgroups add up to the stage total.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from .cells import desc_id, gap_id, make_cell, subgroup_id
 from .frame import FLAG_NO, FLAG_UNKNOWN, FLAG_YES
 from .numbers import summarise
@@ -19,15 +17,13 @@ SUBGROUPS = ("disadvantaged", "not disadvantaged", "unknown")
 SUBGROUP_FLAG = {"disadvantaged": FLAG_YES, "not disadvantaged": FLAG_NO, "unknown": FLAG_UNKNOWN}
 
 
-def gap_tables(measure_frame: pd.DataFrame | MeasureScores, groups: list[str], measure: MeasureInfo) -> dict:
+def gap_tables(scores: MeasureScores, groups: list[str], measure: MeasureInfo) -> dict:
     """Subgroup cells (n, mean, sd) and gap cells, with the partitions that tie them to totals.
 
-    ``measure_frame`` is one measure's rows of prepare_outcome_frame, or those rows already
-    split (MeasureScores.from_arrays). Returns {"subgroups": [...], "gaps": [...],
+    ``scores``: one measure's rows, split (MeasureScores.from_arrays or from_frame). Returns {"subgroups": [...], "gaps": [...],
     "partitions": [{"total", "parts"}]}. Stages with no scores for a group are skipped
     (nothing to split).
     """
-    scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
     subgroups: list[dict] = []
     gaps: list[dict] = []
     partitions: list[dict] = []

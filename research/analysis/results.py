@@ -22,20 +22,18 @@ SWITCHED_NOTE = ("Pupils recorded in more than one group are counted once, in th
                  "(intention to treat).")
 
 
-def measure_results(measure_frame: pd.DataFrame | MeasureScores, measure: MeasureInfo, min_cell: int,
+def measure_results(scores: MeasureScores, measure: MeasureInfo, min_cell: int,
                     everyone: MeasureScores | None = None, switched: int = 0,
                     criteria: Sequence[dict] = (), criteria_rows: pd.DataFrame | None = None) -> dict:
     """Every table for one measure.
 
-    ``measure_frame`` is the prepared frame for that measure, or its rows already split
-    (MeasureScores.from_arrays), which is what project_results passes: every table then
-    reads the same arrays instead of filtering the frame again.
+    ``scores``: the measure's rows split once (MeasureScores.from_arrays): every table reads
+    the same arrays instead of filtering a frame again.
     ``everyone``: when the tables are over the analysed cohort, all the measure's pupils, from
     which the groups taking part and the attrition counts come. ``switched``: pupils recorded in
     more than one group (kept in their first, intention to treat). ``criteria``: the project's
     success criteria on this measure, checked on ``criteria_rows`` (the prepared rows the tables use).
     """
-    scores = measure_frame if isinstance(measure_frame, MeasureScores) else MeasureScores.from_frame(measure_frame)
     everyone = everyone or scores
     groups = everyone.groups
     descriptives = descriptives_table(scores, groups)

@@ -1,9 +1,9 @@
 """One measure's scores split once by group and stage, so the tables read arrays instead of
 filtering a DataFrame again for every cell.
 
-Row orders match what the tables used to read, so sums (and so means and sds) come out
-bit-for-bit the same: the per-group matrices follow scores_wide (pupil_key order, missing
-key first) and the gap cells follow the prepared frame (row order).
+Row orders are fixed, so sums (and so means and sds) come out bit-for-bit the same whichever
+way the rows arrive: the per-group matrices are in pupil_key order (as a pivot of the prepared
+frame gives them, missing key first) and the gap cells follow the prepared frame (row order).
 """
 
 from __future__ import annotations
@@ -31,15 +31,14 @@ class CellRows:
 class MeasureScores:
     """Per group a (pupils x stages) score matrix, NaN where a pupil has no score.
 
-    ``cells`` holds the long-form rows per (stage, group) for the gap tables; it is empty
-    when built from a wide frame, which has no flags. Lookups are cached (matched pupils
+    ``cells`` holds the long-form rows per (stage, group) for the gap tables. Lookups are cached (matched pupils
     for baseline to final feed the gains, two effects and baseline equivalence), so the
     arrays they return are shared and read-only.
     """
 
     by_group: dict[str, np.ndarray]
     cells: dict[tuple[str, str], CellRows] = field(default_factory=dict)
-    # Per group, each matrix row's school (from the pupil's first record); empty from a wide frame.
+    # Per group, each matrix row's school (from the pupil's first record).
     schools: dict[str, np.ndarray] = field(default_factory=dict)
     _stage_cache: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
     _matched_cache: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = field(
@@ -76,19 +75,6 @@ class MeasureScores:
     def pupils_at(self, group: str, stage: str) -> np.ndarray:
         """Boolean per pupil of the group: has a score at this stage."""
         return ~np.isnan(self._matrix(group)[:, STAGE_COLUMN[stage]])
-
-    @classmethod
-    def from_wide(cls, wide: pd.DataFrame) -> "MeasureScores":
-        """From a scores_wide frame (row order kept)."""
-        by_group: dict[str, np.ndarray] = {}
-        if len(wide):
-            groups = wide["group"].to_numpy()
-            matrix = wide[list(STAGES)].to_numpy(dtype=float)
-            for group in GROUPS:
-                rows = groups == group
-                if rows.any():
-                    by_group[group] = matrix[rows]
-        return cls(by_group)
 
     @classmethod
     def from_arrays(cls, rows: OutcomeArrays) -> "MeasureScores":
@@ -140,8 +126,8 @@ def _read_only(values: np.ndarray) -> np.ndarray:
 
 def _pupil_matrix(pupil_keys: np.ndarray, stage_column: np.ndarray, scores: np.ndarray,
                   school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(pupils x stages) scores, rows in the order scores_wide's pivot gives them, and each row's
-    school (that of the pupil's earliest stage).
+    """(pupils x stages) scores, rows in the order a pivot of the rows by pupil_key gives them,
+    and each row's school (that of the pupil's earliest stage).
 
     The pivot sorts pupils by key and puts a missing key first; rows are unique per
     pupil x stage (prepare_outcome_frame drops duplicates), so each slot is set once.
@@ -154,12 +140,3 @@ def _pupil_matrix(pupil_keys: np.ndarray, stage_column: np.ndarray, scores: np.n
     for code, stage, school in sorted(zip(codes, stage_column, school_ids), key=lambda item: -item[1]):
         schools[code] = school  # latest stage first, so the earliest stage's school is written last
     return (matrix, schools) if (codes == 0).any() else (matrix[1:], schools[1:])
-
-
-# What the tables accept: a scores_wide frame, or the same scores already split.
-WideScores = pd.DataFrame | MeasureScores
-
-
-def as_measure_scores(wide: WideScores) -> MeasureScores:
-    """Accept either a scores_wide frame or already-split scores."""
-    return wide if isinstance(wide, MeasureScores) else MeasureScores.from_wide(wide)

@@ -18,16 +18,6 @@ GROUPS: tuple[Group, ...] = ("intervention", "comparison")
 INTERVENTION: Group = "intervention"
 COMPARISON: Group = "comparison"
 
-MEASURE_KINDS = (
-    "attainment",
-    "well-being",
-    "attitude",
-    "engagement",
-    "attendance",
-    "behaviour",
-    "other",
-)
-
 
 @dataclass(frozen=True)
 class MeasureInfo:

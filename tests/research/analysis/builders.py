@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from research.analysis.frame import prepare_outcome_frame
+from research.analysis.scores import MeasureScores
 from research.analysis.types import MeasureInfo
 
 READING = MeasureInfo(1, "Reading age", "attainment", 0, 100, True, "marks")
@@ -32,6 +34,11 @@ def outcome_frame(
     columns = ["pupil_key", "school_id", "group", "stage", "measure_id", "score",
                "disadvantaged", "send", "eal", "year_group"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def split_scores(frame: pd.DataFrame) -> MeasureScores:
+    """One measure's rows of an outcome frame, prepared and split as the tables read them."""
+    return MeasureScores.from_frame(prepare_outcome_frame(frame))
 
 
 def cell(table: list[dict], cell_id: str) -> dict:

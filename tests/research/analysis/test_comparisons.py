@@ -11,10 +11,9 @@ from research.analysis.comparisons import (
     within_group_effect,
 )
 from research.analysis.effects import BETWEEN_GROUP_DESIGN, WITHIN_GROUP_DESIGN
-from research.analysis.frame import prepare_outcome_frame, scores_wide
 from research.analysis.types import MeasureInfo
 
-from .builders import ANXIETY, READING, outcome_frame
+from .builders import ANXIETY, READING, outcome_frame, split_scores
 from .test_effects import hand_hedges_g
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -24,7 +23,7 @@ CONTROL_FINAL = [10.0, 11, 12, 13, 14]
 
 
 def wide_for(scores):
-    return scores_wide(prepare_outcome_frame(outcome_frame(scores)))
+    return split_scores(outcome_frame(scores))
 
 
 def two_group_wide():

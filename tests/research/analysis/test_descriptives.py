@@ -11,9 +11,8 @@ from research.analysis.descriptives import (
     descriptives_table,
     gains_table,
 )
-from research.analysis.frame import prepare_outcome_frame, scores_wide
 
-from .builders import cell, outcome_frame
+from .builders import cell, outcome_frame, split_scores
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -74,7 +73,7 @@ def test_descriptives_table_lists_every_stage_and_group_with_n():
         "intervention": {"theory": [1, 2, 3], "dissemination": [2, 3, 4]},
         "comparison": {"theory": [1, 2, 3, 4, 5], "dissemination": [1, 2, 3, 4, 5]},
     })
-    wide = scores_wide(prepare_outcome_frame(frame))
+    wide = split_scores(frame)
     table = descriptives_table(wide, ["intervention", "comparison"])
     # Then there are 3 stages x 2 groups, progress with n 0 and a reason
     assert len(table) == 6
@@ -93,7 +92,7 @@ def test_gains_use_only_matched_pupils():
             "dissemination": [13, 16, None, 30],
         },
     })
-    wide = scores_wide(prepare_outcome_frame(frame))
+    wide = split_scores(frame)
     table = gains_table(wide, ["intervention"])
     final = cell(table, "gain:dissemination:intervention")
     # Then gains to final are 3 and 4 (pupils 0 and 1 only)
@@ -113,7 +112,7 @@ def test_attrition_counts_retained_pupils_not_final_total():
             "dissemination": [1, 2, None, None, 5, 6],
         },
     })
-    wide = scores_wide(prepare_outcome_frame(frame))
+    wide = split_scores(frame)
     row = cell(attrition_table(wide, ["intervention"]), "attrition:intervention")
     # Then attrition is 2/4 even though n_final equals n_baseline
     assert (row["n_baseline"], row["n_final"], row["n_retained"]) == (4, 4, 2)
@@ -123,7 +122,7 @@ def test_attrition_counts_retained_pupils_not_final_total():
 def test_attrition_without_final_data_is_none_with_reason():
     # Given baseline only
     frame = outcome_frame({"intervention": {"theory": [1, 2, 3]}})
-    wide = scores_wide(prepare_outcome_frame(frame))
+    wide = split_scores(frame)
     row = attrition_table(wide, ["intervention"])[0]
     # Then no rate, with a reason
     assert row["attrition_rate"] is None

@@ -1,16 +1,14 @@
 import pytest
 
-from research.analysis.frame import prepare_outcome_frame
 from research.analysis.gap import gap_tables
 
-from .builders import ANXIETY, READING, cell, outcome_frame
+from .builders import ANXIETY, READING, cell, outcome_frame, split_scores
 
 pytestmark = pytest.mark.filterwarnings("error")
 
 
 def gaps_for(scores, flags, measure=READING):
-    frame = prepare_outcome_frame(outcome_frame(scores, disadvantaged=flags))
-    return gap_tables(frame, list(scores), measure)
+    return gap_tables(split_scores(outcome_frame(scores, disadvantaged=flags)), list(scores), measure)
 
 
 def test_gap_is_others_minus_disadvantaged_per_stage_and_group():

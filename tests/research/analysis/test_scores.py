@@ -13,8 +13,8 @@ from research.analysis.frame import (
     FLAG_YES,
     outcome_arrays,
     prepare_outcome_frame,
-    scores_wide,
 )
+from research.analysis.types import GROUPS, STAGES
 from research.analysis.results import project_results
 from research.analysis.scores import MeasureScores
 
@@ -54,15 +54,25 @@ def test_outcome_arrays_keep_the_prepared_rows_in_order():
     assert list(arrays.disadvantaged) == expected
 
 
+def pivot_by_group(prepared: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The reference: pandas' pivot of the prepared rows, one (pupils x stages) matrix per group."""
+    wide = prepared.pivot(index=["pupil_key", "group"], columns="stage", values="score")
+    wide = wide.reindex(columns=list(STAGES)).reset_index()
+    groups = wide["group"].to_numpy()
+    return {group: wide.loc[groups == group, list(STAGES)].to_numpy(dtype=float)
+            for group in GROUPS if (groups == group).any()}
+
+
 def test_split_scores_match_the_pivot_row_for_row():
     # Given the prepared rows of one measure
     frame = messy_frame()
-    split = MeasureScores.from_arrays(outcome_arrays(frame))
-    pivoted = MeasureScores.from_wide(scores_wide(prepare_outcome_frame(frame)))
-    # Then each group's matrix is the pivot's, rows in the same order (so sums are identical)
-    assert split.groups == pivoted.groups == ["intervention", "comparison"]
-    for group in split.groups:
-        np.testing.assert_array_equal(split.by_group[group], pivoted.by_group[group])
+    pivoted = pivot_by_group(prepare_outcome_frame(frame))
+    # Then each group's matrix is the pivot's, rows in the same order (so sums are identical), both ways in
+    for split in (MeasureScores.from_arrays(outcome_arrays(frame)),
+                  MeasureScores.from_frame(prepare_outcome_frame(frame))):
+        assert split.groups == list(pivoted) == ["intervention", "comparison"]
+        for group in split.groups:
+            np.testing.assert_array_equal(split.by_group[group], pivoted[group])
 
 
 def test_measure_ids_group_like_pandas_groupby():
