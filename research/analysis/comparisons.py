@@ -23,6 +23,7 @@ from .effects import (
 from .numbers import sample_sd
 from .scores import MeasureScores
 from .types import BASELINE, COMPARISON, FINAL, INTERVENTION, MeasureInfo, Summary
+from ..vocabulary import ATTAINMENT
 
 EQUIVALENCE_CELL = "equivalence"
 
@@ -46,7 +47,7 @@ def _months_fields(g: float | None, measure: MeasureInfo, design: str) -> dict:
     if design != BETWEEN_GROUP_DESIGN:
         return {"months": None, "months_reason": "Months' progress means progress beyond a comparison group; "
                                                  "a change within one group has none."}
-    if measure.kind != "attainment":
+    if measure.kind != ATTAINMENT:
         return {"months": None, "months_reason": "EEF months' progress applies to attainment measures only."}
     if g is None:
         return {"months": None, "months_reason": "No effect size to convert."}
@@ -78,7 +79,7 @@ def adjusted_effect_cell(scores: MeasureScores, measure: MeasureInfo) -> dict:
     """
     pupils = analysed_pupils(scores)
     fit, reason = adjusted_effect(pupils)
-    counts = {"intervention": pupils.count(INTERVENTION), "comparison": pupils.count(COMPARISON)}
+    counts = {INTERVENTION: pupils.count(INTERVENTION), COMPARISON: pupils.count(COMPARISON)}
     estimate = EffectEstimate(fit["g"], fit["se"] ** 2) if fit else None
     cell = _effect_cell(
         "effect:adjusted", "adjusted", "Final scores adjusted for baseline, intervention vs comparison",
@@ -102,7 +103,7 @@ def final_effect(scores: MeasureScores, measure: MeasureInfo) -> dict:
     estimate, reason = hedges_g(treated, control)
     return _effect_cell(
         "effect:final", "final", "Final scores, intervention vs comparison", BETWEEN_GROUP_DESIGN,
-        measure, estimate, reason, {"intervention": treated.n, "comparison": control.n},
+        measure, estimate, reason, {INTERVENTION: treated.n, COMPARISON: control.n},
         [desc_id(FINAL, INTERVENTION), desc_id(FINAL, COMPARISON)],
     )
 
@@ -126,7 +127,7 @@ def _gain_estimate(scores: MeasureScores) -> tuple[EffectEstimate | None, str | 
     treated = gain_summary(scores, INTERVENTION, FINAL)
     control = gain_summary(scores, COMPARISON, FINAL)
     baselines = [scores.matched_scores(group, BASELINE, FINAL)[0] for group in (INTERVENTION, COMPARISON)]
-    for label, summary in (("intervention", treated), ("comparison", control)):
+    for label, summary in ((INTERVENTION, treated), (COMPARISON, control)):
         if summary.n < 2 or summary.sd is None:
             return None, f"The {label} group has {summary.n} pupil(s) with baseline and final scores; each needs 2+."
     n1, n2 = treated.n, control.n

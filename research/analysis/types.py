@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Stage = Literal["theory", "progress", "dissemination"]
-Group = Literal["intervention", "comparison"]
+from ..vocabulary import COMPARISON, GROUPS, INTERVENTION, STAGES, Group, Stage
 
-# Stage order matters: theory is the baseline, dissemination the final measurement.
-STAGES: tuple[Stage, ...] = ("theory", "progress", "dissemination")
-BASELINE: Stage = "theory"
-PROGRESS: Stage = "progress"
-FINAL: Stage = "dissemination"
+__all__ = ["BASELINE", "COMPARISON", "FINAL", "GROUPS", "INTERVENTION", "PROGRESS", "STAGES", "Group", "Stage",
+           "MeasureInfo", "ProjectEffect", "Summary"]
 
-GROUPS: tuple[Group, ...] = ("intervention", "comparison")
-INTERVENTION: Group = "intervention"
-COMPARISON: Group = "comparison"
+# Stages and groups are research.vocabulary's. Stage order matters: theory is the baseline,
+# dissemination the final measurement; the analysis names them by that role.
+BASELINE, PROGRESS, FINAL = STAGES
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 import numpy as np
 
+from research.vocabulary import (
+    DECLINED, DISSEMINATION, PROGRESS, PROPOSED, PUBLISHED, STATUS_LABELS, STATUS_LIFECYCLE_ORDER, THEORY, WITHDRAWN,
+)
+
 from .base import (
     SMALL, BLUE, FONT, GREEN, NO_DATA, ORANGE, PURPLE, SKY, VERMILLION, ChartSpec, add_note, add_title, empty_chart,
     layout, listing, new_figure,
@@ -15,15 +19,11 @@ from .base import (
 PIPELINE_COLUMNS = ["term_label", "status", "status_label", "count"]
 COLLABORATION_COLUMNS = ["school_a_id", "school_a", "school_b_id", "school_b", "projects"]
 
-# Lifecycle order (mirrors research.models.choices.Status without importing Django).
-STATUS_ORDER = ("proposed", "theory", "progress", "dissemination", "published", "declined", "withdrawn")
-STATUS_LABELS = {
-    "proposed": "Proposed", "theory": "Theory session", "progress": "Progress update",
-    "dissemination": "Dissemination", "published": "Published", "declined": "Declined", "withdrawn": "Withdrawn",
-}
+# Statuses in lifecycle order, named as everywhere (research.vocabulary, which the models use too).
+STATUS_ORDER = STATUS_LIFECYCLE_ORDER
 STATUS_COLOURS = {
-    "proposed": SKY, "theory": BLUE, "progress": GREEN, "dissemination": ORANGE, "published": VERMILLION,
-    "declined": "#999999", "withdrawn": PURPLE,
+    PROPOSED: SKY, THEORY: BLUE, PROGRESS: GREEN, DISSEMINATION: ORANGE, PUBLISHED: VERMILLION,
+    DECLINED: "#999999", WITHDRAWN: PURPLE,
 }
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo")
 EXTRA_COLOURS = ("#F0E442", "#000000", "#8C564B", "#17BECF")

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 
 from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
-from research.analysis.types import STAGES
+from research.vocabulary import COMPARISON, DISSEMINATION, GROUP_LABELS, INTERVENTION, PROGRESS, STAGES, THEORY
 
 from .spec import FIGSIZE, ChartSpec, ensure_rc_settings
 
@@ -26,13 +26,14 @@ YELLOW, VERMILLION, PURPLE, BLACK, GREY = "#F0E442", "#D55E00", "#CC79A7", "#000
 
 # Colour, marker and line style differ per group, so the chart also reads in greyscale.
 GROUP_STYLE: dict[str, dict] = {
-    "intervention": {"color": BLUE, "marker": "o", "linestyle": "-", "label": "Intervention"},
-    "comparison": {"color": ORANGE, "marker": "s", "linestyle": "--", "label": "Comparison"},
+    INTERVENTION: {"color": BLUE, "marker": "o", "linestyle": "-", "label": GROUP_LABELS[INTERVENTION]},
+    COMPARISON: {"color": ORANGE, "marker": "s", "linestyle": "--", "label": GROUP_LABELS[COMPARISON]},
 }
-GROUP_HATCH = {"intervention": "", "comparison": "///"}
+GROUP_HATCH = {INTERVENTION: "", COMPARISON: "///"}
 
-STAGE_LABELS = {"theory": "Baseline (theory)", "progress": "Progress", "dissemination": "Final (dissemination)"}
-STAGE_SHORT = {"theory": "baseline", "progress": "progress", "dissemination": "final"}
+# On charts a stage is named by its part in the analysis (research.vocabulary names the session).
+STAGE_LABELS = {THEORY: "Baseline (theory)", PROGRESS: "Progress", DISSEMINATION: "Final (dissemination)"}
+STAGE_SHORT = {THEORY: "baseline", PROGRESS: "progress", DISSEMINATION: "final"}
 
 NO_DATA = "No data to show yet"
 TITLE_WIDTH = 74  # characters per bold 12 pt title line across 8 inches

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
+from research.vocabulary import GROUPS
+
 from .base import (
     BLACK, BLUE, FONT, GREY, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, is_suppressed,
     layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value,
@@ -132,7 +134,7 @@ def _effect_row(measure_result: Mapping, min_cell: int) -> tuple[dict, ForestRow
     detail = " · ".join(filter(None, [f"n={n}", WEAKER if weaker else months]))
     short = name if len(name) <= 34 else name[:33] + "\u2026"
     forest_row = ForestRow(f"{short}\n{detail}", g, low, high, hollow=weaker)
-    groups = [f"{group} {cell[f'n_{group}']}" for group in ("intervention", "comparison") if f"n_{group}" in cell]
+    groups = [f"{group} {cell[f'n_{group}']}" for group in GROUPS if f"n_{group}" in cell]
     sentence = (f"{name}: g = {g:.2f} (95% CI {low:.2f} to {high:.2f}), n={n} ({', '.join(groups)}), "
                 f"{METRIC_LABELS.get(headline, headline)}")
     sentence += ", measured within the intervention group only (weaker evidence: no comparison group)" if weaker else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from research.analysis.types import STAGES
+from research.vocabulary import STAGES
 
 from .base import (
     SMALL, FONT, GREEN, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, VERMILLION, ChartSpec, add_note, add_title,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from research.analysis.types import STAGES
+from research.vocabulary import COMPARISON, INTERVENTION, STAGES
 
 from .base import (
     SMALL, FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
@@ -31,9 +31,9 @@ MEAN_KEYS = ("mean", "ci_low", "ci_high")  # drawn instead of a box when outside
 RANGE_WITHHELD = "range (lowest and highest score) withheld"
 QUARTILES_WITHHELD = "quartiles and range withheld"
 BOX_KEY = "Box: lower to upper quartile, line at the median; whiskers: lowest to highest score."
-OFFSET = {"intervention": -0.08, "comparison": 0.08}
+OFFSET = {INTERVENTION: -0.08, COMPARISON: 0.08}
 LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
-BOX_OFFSET = {"intervention": -0.17, "comparison": 0.17}
+BOX_OFFSET = {INTERVENTION: -0.17, COMPARISON: 0.17}
 
 
 def suppressed_note(min_cell: int) -> str:
@@ -130,7 +130,7 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
             bars = ax.vlines([x for x, _ in with_ci], [p[2] for _, p in with_ci], [p[3] for _, p in with_ci],
                              color=style["color"], linewidth=1.2, linestyle="-")
             bars.set_gid(f"ci-{group}")
-        left = group == "intervention"
+        left = group == INTERVENTION
         for x, (stage, mean, _, _, n) in zip(xs, points):
             label = ax.annotate(f"n={n}", (x, mean), xytext=(-7 if left else 7, 0), textcoords="offset points",
                                 ha="right" if left else "left", va="center", fontsize=SMALL, color=style["color"],

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import COMPARISON, INTERVENTION
 from .specs import MeasureSpec, SchoolSpec
 
 INVALID: Any = object()  # a parser's answer for a value it does not accept (blank gives None)
@@ -33,9 +34,9 @@ _YEAR = re.compile(r"(?:(?:nc)?(?:year|yr|y)|nc)?(\d{1,2})(?:\.0+)?")
 _RECEPTION = frozenset({"r", "rec", "reception", "yr", "yrr", "yearr", "yearreception", "ncyearr"})
 _UNKNOWN = frozenset({"", "na", "n/a", "unknown"})
 
-GROUP_WORDS = {
-    "intervention": "intervention", "i": "intervention", "treatment": "intervention", "t": "intervention",
-    "comparison": "comparison", "control": "comparison", "c": "comparison",
+GROUP_WORDS = {  # what teachers write -> the group (research.vocabulary)
+    INTERVENTION: INTERVENTION, "i": INTERVENTION, "treatment": INTERVENTION, "t": INTERVENTION,
+    COMPARISON: COMPARISON, "control": COMPARISON, "c": COMPARISON,
 }
 _YES = frozenset({"y", "yes", "true", "1"})
 _NO = frozenset({"n", "no", "false", "0"})

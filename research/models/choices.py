@@ -1,5 +1,18 @@
-"""The shared taxonomy: the common language every school in an alliance uses."""
+"""The shared taxonomy: the common language every school in an alliance uses.
+
+Stages, project statuses and measure kinds are built from research.vocabulary (plain Python,
+which the analysis and the charts import too), so each value and label is written once.
+"""
 from django.db import models
+
+from .. import vocabulary
+
+
+def vocabulary_choices(name: str, labels: dict[str, str]) -> type[models.TextChoices]:
+    """TextChoices with one member per value of research.vocabulary, named after it in capitals
+    ("well-being" -> WELL_BEING), labelled as there, in the same order."""
+    members = [(value.upper().replace("-", "_"), (value, label)) for value, label in labels.items()]
+    return models.TextChoices(name, members, module=__name__)
 
 
 class Phase(models.TextChoices):
@@ -43,24 +56,15 @@ class Term(models.TextChoices):
     SUMMER = "summer", "Summer"
 
 
-class Status(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    DECLINED = "declined", "Declined"
-    THEORY = "theory", "Theory session"
-    PROGRESS = "progress", "Progress update"
-    DISSEMINATION = "dissemination", "Dissemination"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+# PROPOSED, DECLINED, THEORY, PROGRESS, DISSEMINATION, PUBLISHED, WITHDRAWN
+Status = vocabulary_choices("Status", vocabulary.STATUS_LABELS)
 
 
 ACTIVE_STATUSES = (Status.PROPOSED, Status.THEORY, Status.PROGRESS, Status.DISSEMINATION)
 
 
-class StageKind(models.TextChoices):
-    THEORY = "theory", "Theory session"
-    PROGRESS = "progress", "Progress update"
-    DISSEMINATION = "dissemination", "Dissemination"
-
+# THEORY, PROGRESS, DISSEMINATION
+StageKind = vocabulary_choices("StageKind", vocabulary.STAGE_LABELS)
 
 STAGE_ORDER = (StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION)
 
@@ -70,14 +74,8 @@ class Role(models.TextChoices):
     LEAD = "lead", "Lead"
 
 
-class MeasureKind(models.TextChoices):
-    ATTAINMENT = "attainment", "Attainment"
-    WELL_BEING = "well-being", "Well-being"
-    ATTITUDE = "attitude", "Attitude"
-    ENGAGEMENT = "engagement", "Engagement"
-    ATTENDANCE = "attendance", "Attendance"
-    BEHAVIOUR = "behaviour", "Behaviour"
-    OTHER = "other", "Other"
+# ATTAINMENT, WELL_BEING, ATTITUDE, ENGAGEMENT, ATTENDANCE, BEHAVIOUR, OTHER
+MeasureKind = vocabulary_choices("MeasureKind", vocabulary.MEASURE_KIND_LABELS)
 
 
 class EvidenceKind(models.TextChoices):

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from .. import vocabulary
+from .choices import vocabulary_choices
 
-class OutcomeGroup(models.TextChoices):
-    INTERVENTION = "intervention", "Intervention"
-    COMPARISON = "comparison", "Comparison"
+# INTERVENTION, COMPARISON
+OutcomeGroup = vocabulary_choices("OutcomeGroup", vocabulary.GROUP_LABELS)
 
 
 class UploadMode(models.TextChoices):
