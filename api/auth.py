@@ -2,17 +2,19 @@
 from django.contrib.auth import authenticate, login, logout
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research.errors import InvalidInput
-from research.models import Membership
+from research.selectors.members import membership_list
+from research.services.tokens import api_token_get_or_create
 
-from .common import display_name
+from .common import SchoolRefOut, display_name
+from .permissions import AllowAny
+from .projects.serializers import AllianceRefOut
 from .throttles import SignInThrottle
 
 
@@ -35,13 +37,12 @@ class TokenView(APIView):
     """Exchange a username and password for a token: send it as `Authorization: Token <token>`."""
 
     authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
     throttle_classes = [SignInThrottle]
 
     @extend_schema(request=TokenIn, responses=inline_serializer("TokenOut", {"token": serializers.CharField()}))
     def post(self, request):
-        token, _ = Token.objects.get_or_create(user=signed_in_user(request))
-        return Response({"token": token.key})
+        return Response({"token": api_token_get_or_create(user=signed_in_user(request))})
 
 
 class MembershipOut(serializers.Serializer):
@@ -49,9 +50,11 @@ class MembershipOut(serializers.Serializer):
     school = serializers.SerializerMethodField()
     role = serializers.CharField()
 
+    @extend_schema_field(AllianceRefOut)
     def get_alliance(self, m) -> dict:
         return {"id": m.alliance_id, "name": m.alliance.name, "slug": m.alliance.slug}
 
+    @extend_schema_field(SchoolRefOut)
     def get_school(self, m) -> dict:
         return {"id": m.school_id, "name": m.school.name, "urn": m.school.urn}
 
@@ -66,16 +69,13 @@ class MeOut(serializers.Serializer):
     def get_name(self, user) -> str:
         return display_name(user)
 
-    @extend_schema(exclude=True)
+    @extend_schema_field(MembershipOut(many=True))
     def get_memberships(self, user) -> list[dict]:
-        rows = Membership.objects.filter(user=user).select_related("alliance", "school").order_by("alliance__name")
-        return MembershipOut(rows, many=True).data
+        return MembershipOut(membership_list(user=user), many=True).data
 
 
 class MeView(APIView):
     """The signed-in user and their alliances (school and role in each)."""
-
-    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=MeOut)
     def get(self, request):
@@ -88,7 +88,7 @@ class SessionView(APIView):
     CSRF applies: fetch GET first to receive the csrftoken cookie, then send it as X-CSRFToken.
     """
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
     throttle_classes = [SignInThrottle]
 
     @method_decorator(ensure_csrf_cookie)

@@ -1,17 +1,24 @@
 """The shared vocabulary: alliances, schools, themes, measures and the fixed choices."""
-import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters, mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research.models import Alliance, Measure, School, Stage, Theme
 from research.models import choices
 from research.models.stage import STAGE_FIELDS
+from research.selectors.catalog import (
+    MeasureFilter,
+    SchoolFilter,
+    alliance_list,
+    measure_list,
+    school_list,
+    theme_list,
+)
 from research.services.measures import measure_create
-from research.selectors.id_filter import WholeNumberFilter
 
-from .filter_backend import QueryFilterBackend
+from .filter_backend import FilterSetInSchema, SearchInSchema
+from .permissions import PublicReadMixin
 
 
 class AllianceOut(serializers.ModelSerializer):
@@ -20,13 +27,14 @@ class AllianceOut(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "min_schools_per_project", "min_cell_size"]
 
 
-class AllianceViewSet(viewsets.ReadOnlyModelViewSet):
+class AllianceViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """Alliances are public: their names appear on published findings."""
 
-    queryset = Alliance.objects.all()
     serializer_class = AllianceOut
-    filter_backends = [filters.SearchFilter]
-    search_fields = ["name"]
+    filter_backends = [SearchInSchema]  # research.selectors.catalog.alliance_list searches
+
+    def get_queryset(self):
+        return alliance_list(filters=self.request.query_params)
 
 
 class SchoolOut(serializers.ModelSerializer):
@@ -35,20 +43,13 @@ class SchoolOut(serializers.ModelSerializer):
         fields = ["id", "name", "urn", "phase", "region"]
 
 
-class SchoolFilter(django_filters.FilterSet):
-    alliance = WholeNumberFilter(field_name="alliances")
-
-    class Meta:
-        model = School
-        fields = ["alliance", "phase"]
-
-
-class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = School.objects.all()
+class SchoolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SchoolOut
-    filter_backends = [QueryFilterBackend, filters.SearchFilter]
+    filter_backends = [FilterSetInSchema, SearchInSchema]  # research.selectors.catalog.school_list applies them
     filterset_class = SchoolFilter
-    search_fields = ["name", "urn"]
+
+    def get_queryset(self):
+        return school_list(filters=self.request.query_params)
 
 
 class ThemeOut(serializers.ModelSerializer):
@@ -57,10 +58,12 @@ class ThemeOut(serializers.ModelSerializer):
         fields = ["id", "name", "slug"]
 
 
-class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Theme.objects.all()
+class ThemeViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ThemeOut
     pagination_class = None
+
+    def get_queryset(self):
+        return theme_list()
 
 
 class MeasureOut(serializers.ModelSerializer):
@@ -77,25 +80,15 @@ class MeasureIn(serializers.ModelSerializer):
         validators: list = []  # uniqueness is checked by the service, with a clearer message
 
 
-class MeasureFilter(django_filters.FilterSet):
-    alliance = WholeNumberFilter(field_name="alliance_id")
-
-    class Meta:
-        model = Measure
-        fields = ["alliance", "kind"]
-
-
-class MeasureViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The alliance's measure library; the alliance lead adds to it."""
 
-    queryset = Measure.objects.all()
     serializer_class = MeasureOut
+    filter_backends = [FilterSetInSchema]  # research.selectors.catalog.measure_list applies it
     filterset_class = MeasureFilter
 
-    def get_permissions(self):
-        if self.action == "create":
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
+    def get_queryset(self):
+        return measure_list(filters=self.request.query_params)
 
     @extend_schema(request=MeasureIn, responses={201: MeasureOut})
     def create(self, request, *args, **kwargs):
@@ -129,10 +122,39 @@ def _choices(enum) -> list[dict]:
     return [{"value": value, "label": label} for value, label in enum.choices]
 
 
-class TaxonomyView(APIView):
+class ChoiceOut(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class StageFieldOut(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    help_text = serializers.CharField()
+    max_length = serializers.IntegerField(allow_null=True)
+
+
+class StageKindOut(ChoiceOut):
+    fields = serializers.ListField(child=serializers.CharField(), help_text="The stage's writing fields.")
+    field_details = StageFieldOut(many=True)
+
+
+class TaxonomyOut(serializers.Serializer):
+    subjects = ChoiceOut(many=True)
+    phases = ChoiceOut(many=True)
+    terms = ChoiceOut(many=True)
+    statuses = ChoiceOut(many=True)
+    stages = StageKindOut(many=True)
+    measure_kinds = ChoiceOut(many=True)
+    evidence_kinds = ChoiceOut(many=True)
+    visibilities = ChoiceOut(many=True)
+    themes = ThemeOut(many=True)
+
+
+class TaxonomyView(PublicReadMixin, APIView):
     """The fixed choices (subjects, phases, statuses...), for forms and filters."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: TaxonomyOut})
     def get(self, request):
         return Response({
             "subjects": _choices(choices.Subject),
@@ -147,5 +169,5 @@ class TaxonomyView(APIView):
             "measure_kinds": _choices(choices.MeasureKind),
             "evidence_kinds": _choices(choices.EvidenceKind),
             "visibilities": _choices(choices.Visibility),
-            "themes": ThemeOut(Theme.objects.all(), many=True).data,
+            "themes": ThemeOut(theme_list(), many=True).data,
         })

@@ -3,14 +3,13 @@ import hashlib
 import json
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.views import APIView
 
 from research import charts
-from research.models import Alliance
 from research.models.choices import MeasureKind
+from research.selectors.catalog import alliance_get
 from research.selectors.charts import alliance_chart, alliance_chart_input, project_chart_from_results
 from research.selectors.projects import project_for_results
 from research.selectors.results import data_fingerprint, results_for
@@ -18,15 +17,23 @@ from research.selectors.results import data_fingerprint, results_for
 from .caching import cached, etag_matches, not_modified, tag_response
 from .common import ProjectScopedMixin
 from .csv_export import csv_response
+from .permissions import PublicReadMixin
 
 FORMATS = ("svg", "png", "json", "csv")
+
+
+@extend_schema_field({"anyOf": [{"type": "number", "nullable": True}, {"type": "string"}, {"type": "boolean"}],
+                      "description": 'A number, a label, true/false, null, or "c" where withheld.'})
+class TableValue(serializers.Field):
+    """Described by its schema only: chart data is answered as drawn."""
 
 
 class ChartDataOut(serializers.Serializer):
     title = serializers.CharField()
     alt_text = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField())
-    table = serializers.ListField(child=serializers.DictField())
+    table = serializers.ListField(child=serializers.DictField(child=TableValue()),
+                                 help_text="The rows behind the chart, by column name.")
 
 
 CHART_RESPONSES = {
@@ -66,7 +73,7 @@ def _query(request) -> dict:
     return query.validated_data
 
 
-class ProjectChartView(ProjectScopedMixin, APIView):
+class ProjectChartView(PublicReadMixin, ProjectScopedMixin, APIView):
     """trajectory, distribution, gap (per measure: ?measure=) and effects (all measures)."""
 
     project_selector = staticmethod(project_for_results)
@@ -89,13 +96,13 @@ class ProjectChartView(ProjectScopedMixin, APIView):
         return chart_response(body, content_type, fingerprint, f"{name}.{fmt}")
 
 
-class AllianceChartView(APIView):
+class AllianceChartView(PublicReadMixin, APIView):
     """forest (?measure_kind=), pipeline and collaboration: as the viewer may see the alliance."""
 
     @extend_schema(parameters=[OpenApiParameter("measure_kind", str, enum=MeasureKind.values)],
                    responses=CHART_RESPONSES)
     def get(self, request, alliance_id, name, fmt):
-        alliance = get_object_or_404(Alliance, pk=alliance_id)
+        alliance = alliance_get(alliance_id=alliance_id)
         data = alliance_chart_input(user=request.user, alliance=alliance, name=name,
                                     measure_kind=_query(request)["measure_kind"])
         fingerprint = hashlib.sha256(json.dumps([name, fmt, data], sort_keys=True, default=str)

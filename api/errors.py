@@ -65,7 +65,9 @@ def _summary(errors) -> str:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, domain.DomainError):
+    if isinstance(exc, domain.InvalidFilters):  # a list's query parameters: answered like any invalid input
+        exc = exceptions.ValidationError(exc.fields)
+    elif isinstance(exc, domain.DomainError):
         return _domain_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -1,18 +1,18 @@
 """/projects/{id}/evidence/: files, links and notes attached to a stage, shown by visibility."""
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiTypes, extend_schema
-from rest_framework import parsers, permissions, serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from research import access
 from research.errors import NotFound
-from research.models import Evidence
 from research.models.choices import EvidenceKind, StageKind, Visibility
+from research.selectors.evidence import evidence_get, evidence_list
 from research.services.evidence import evidence_create, evidence_delete
 
 from .common import ProjectScopedMixin, display_name
 from .parsers import StrictJSONParser
+from .permissions import PublicReadMixin
 from .throttles import UploadThrottle
 
 
@@ -50,37 +50,19 @@ class EvidenceOut(serializers.Serializer):
         return f"/api/v1/projects/{evidence.stage.project_id}/evidence/{evidence.id}/download/"
 
 
-class EvidenceScopedMixin(ProjectScopedMixin):
-    def visible_evidence(self):
-        project = self.get_project()
-        return (
-            Evidence.objects.filter(stage__project=project)
-            .filter(access.evidence_visible_q(self.request.user, project))
-            .select_related("stage", "uploader")
-        )
-
-    def get_evidence(self, evidence_id) -> Evidence:
-        try:
-            return self.visible_evidence().get(pk=evidence_id)
-        except Evidence.DoesNotExist:
-            raise NotFound("No such evidence, or you do not have access to it.") from None
+class EvidenceScopedMixin(PublicReadMixin, ProjectScopedMixin):
+    def get_evidence(self, evidence_id):
+        return evidence_get(user=self.request.user, project=self.get_project(), evidence_id=evidence_id)
 
 
 class EvidenceListView(EvidenceScopedMixin, APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, StrictJSONParser]
     throttle_classes = [UploadThrottle]
 
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
-
-    @extend_schema(responses=EvidenceOut(many=True))
+    @extend_schema(parameters=[OpenApiParameter("stage", str, description="Only this stage's evidence.")],
+                   responses=EvidenceOut(many=True))
     def get(self, request, project_id):
-        rows = self.visible_evidence()
-        stage = request.query_params.get("stage")
-        if stage:
-            rows = rows.filter(stage__kind=stage)
+        rows = evidence_list(user=request.user, project=self.get_project(), filters=request.query_params)
         return Response(EvidenceOut(rows, many=True).data)
 
     @extend_schema(request={"multipart/form-data": EvidenceIn}, responses={201: EvidenceOut})
@@ -94,11 +76,6 @@ class EvidenceListView(EvidenceScopedMixin, APIView):
 
 
 class EvidenceDetailView(EvidenceScopedMixin, APIView):
-    def get_permissions(self):
-        if self.request.method == "DELETE":
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
-
     @extend_schema(responses=EvidenceOut)
     def get(self, request, project_id, evidence_id):
         return Response(EvidenceOut(self.get_evidence(evidence_id)).data)

@@ -1,17 +1,31 @@
-"""django-filter's backend, skipped when the query string names none of the filters.
-
-A FilterSet builds a form with a field per filter on every request (about 1 ms on a list page);
-with none of its filters in the query string it can only return the queryset unchanged.
+"""Filter backends that only describe: a list's filters, `search` and `ordering` appear in the
+OpenAPI schema (and the browsable API's forms), while the list's selector applies them
+(research.selectors.filtering). Filtering here as well would do it twice.
 """
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters
 
 
-class QueryFilterBackend(DjangoFilterBackend):
+class FilterSetInSchema(DjangoFilterBackend):
+    """The view's `filterset_class`, documented."""
+
     def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        # Prefixes, not exact names: range filters read suffixed names such as `year_min`.
-        if filterset_class is not None and not any(
-            key.startswith(name) for key in request.query_params for name in filterset_class.base_filters
-        ):
-            return queryset
-        return super().filter_queryset(request, queryset, view)
+        return queryset
+
+
+class SearchInSchema(filters.SearchFilter):
+    """The `search` parameter, documented."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+
+class OrderingInSchema(filters.OrderingFilter):
+    """The `ordering` parameter, documented."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+
+# The default backend (settings.REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"]): selectors filter.
+QueryFilterBackend = FilterSetInSchema

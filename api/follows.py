@@ -1,12 +1,12 @@
 """/follows/ (what I follow) and /feed/ (what happened to it)."""
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research.models import Follow
 from research.models.publication import FollowKind
-from research.selectors.feed import feed_for
+from research.selectors.feed import feed_for, follow_list
 from research.services.follows import follow_create, follow_delete
 
 
@@ -22,11 +22,9 @@ class FollowOut(serializers.ModelSerializer):
 
 
 class FollowsView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses=FollowOut(many=True))
     def get(self, request):
-        return Response(FollowOut(Follow.objects.filter(user=request.user), many=True).data)
+        return Response(FollowOut(follow_list(user=request.user), many=True).data)
 
     @extend_schema(request=FollowIn, responses={201: FollowOut})
     def post(self, request):
@@ -36,19 +34,27 @@ class FollowsView(APIView):
 
 
 class FollowDetailView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses={204: None})
     def delete(self, request, follow_id):
         follow_delete(actor=request.user, follow_id=follow_id)
         return Response(status=204)
 
 
+class FeedItemOut(serializers.Serializer):
+    """A status change (`type` transition) or a publication (`type` publication)."""
+
+    type = serializers.ChoiceField(choices=["transition", "publication"])
+    at = serializers.DateTimeField()
+    project = inline_serializer("FeedProject", {"id": serializers.IntegerField(), "title": serializers.CharField()})
+    action = serializers.CharField(required=False)
+    from_status = serializers.CharField(required=False)
+    to_status = serializers.CharField(required=False)
+    finding = serializers.CharField(required=False, help_text="The finding's slug.")
+
+
 class FeedView(APIView):
     """Status changes and publications of the projects, themes and alliances you follow, newest first."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: inline_serializer("Feed", {"results": FeedItemOut(many=True)})})
     def get(self, request):
         return Response({"results": feed_for(user=request.user)})

@@ -1,14 +1,14 @@
 """/projects/{id}/members/ and /join-requests/: who is in the project group."""
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from research import access
-from research.models import JoinRequest
+from research.selectors.members import join_request_list, project_member_list
 from research.services.members import join_request_create, join_request_decide, member_remove
 
 from .common import ProjectScopedMixin, SchoolRefOut, UserRefOut
+from .permissions import PublicReadMixin
 from .projects.serializers import MemberOut
 
 
@@ -26,15 +26,13 @@ class JoinRequestOut(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class MembersView(ProjectScopedMixin, APIView):
+class MembersView(PublicReadMixin, ProjectScopedMixin, APIView):
     @extend_schema(responses=MemberOut(many=True))
     def get(self, request, project_id):
-        return Response(MemberOut(self.get_project().memberships.all(), many=True).data)
+        return Response(MemberOut(project_member_list(project=self.get_project()), many=True).data)
 
 
 class MemberDetailView(ProjectScopedMixin, APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses={204: None})
     def delete(self, request, project_id, user_id):
         member_remove(actor=request.user, project=self.get_project(), user_id=user_id)
@@ -44,15 +42,10 @@ class MemberDetailView(ProjectScopedMixin, APIView):
 class JoinRequestsView(ProjectScopedMixin, APIView):
     """The project lead sees every request; anyone else sees only their own."""
 
-    permission_classes = [permissions.IsAuthenticated]
-
     @extend_schema(responses=JoinRequestOut(many=True))
     def get(self, request, project_id):
-        project = self.get_project()
-        rows = JoinRequest.objects.filter(project=project).select_related("user", "school")
-        if not access.can_view_join_requests(request.user, project):
-            rows = rows.filter(user=request.user)
-        return Response(JoinRequestOut(rows, many=True).data)
+        return Response(JoinRequestOut(join_request_list(user=request.user, project=self.get_project()),
+                                       many=True).data)
 
     @extend_schema(request=JoinRequestIn, responses={201: JoinRequestOut})
     def post(self, request, project_id):
@@ -63,7 +56,6 @@ class JoinRequestsView(ProjectScopedMixin, APIView):
 
 
 class JoinRequestDecisionView(ProjectScopedMixin, APIView):
-    permission_classes = [permissions.IsAuthenticated]
     approve = True
 
     @extend_schema(request=None, responses=JoinRequestOut)

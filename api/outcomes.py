@@ -1,14 +1,12 @@
 """/projects/{id}/outcome-uploads/ and /outcomes/: pupil data, for the project group only."""
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
-from rest_framework import parsers, permissions, renderers, serializers
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from research.errors import NotFound
 from research.models.choices import StageKind
 from research.models.outcomes import UploadMode
-from research.selectors.outcomes import OutcomeFilter, outcome_records_for, outcome_uploads_for
+from research.selectors.outcomes import outcome_csv_rows, outcome_records_for, outcome_upload_get, outcome_uploads_for
 from research.services.outcomes import (
     ImportResult,
     check_may_see_outcomes,
@@ -32,6 +30,29 @@ class OutcomeUploadIn(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False, help_text="Validate and report; store nothing.")
 
 
+class ReadAsOut(serializers.Serializer):
+    """How the file was read: its format, where the header was, which column is which. A file that
+    could not be read says as much as was found."""
+
+    format = serializers.CharField(required=False, allow_null=True, help_text="csv or xlsx.")
+    encoding = serializers.CharField(required=False, allow_null=True)
+    delimiter = serializers.CharField(required=False, allow_null=True)
+    sheet = serializers.CharField(required=False, allow_null=True)
+    header_row = serializers.IntegerField(required=False, allow_null=True)
+    layout = serializers.CharField(required=False, help_text="long or wide.")
+    measures = inline_serializer("ReadMeasureColumn", {
+        "column": serializers.CharField(), "measure_id": serializers.IntegerField(),
+        "measure": serializers.CharField()}, many=True, required=False)
+    columns_used = serializers.DictField(child=serializers.CharField(), required=False,
+                                         help_text="The column read for each role (pupil_id, group, score...).")
+    columns_ignored = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+@extend_schema_field(ReadAsOut)
+class ReadAsField(serializers.DictField):
+    """The stored description, as it is."""
+
+
 class OutcomeUploadOut(serializers.Serializer):
     id = serializers.IntegerField()
     stage = serializers.CharField(source="stage.kind")
@@ -48,7 +69,7 @@ class OutcomeUploadOut(serializers.Serializer):
     replaced_count = serializers.IntegerField()
     columns_read = serializers.ListField(child=serializers.CharField())
     columns_dropped = serializers.ListField(child=serializers.CharField())
-    read_as = serializers.DictField()
+    read_as = ReadAsField()
     deleted_by = serializers.SerializerMethodField()
     deleted_at = serializers.DateTimeField(allow_null=True)
 
@@ -57,6 +78,48 @@ class OutcomeUploadOut(serializers.Serializer):
 
     def get_deleted_by(self, upload) -> str | None:
         return display_name(upload.deleted_by) if upload.deleted_by_id else None
+
+
+class ImportSummaryOut(serializers.Serializer):
+    measure = serializers.IntegerField()
+    group = serializers.CharField()
+    records = serializers.IntegerField()
+
+
+class RowErrorOut(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True,
+                                   help_text="As a spreadsheet numbers it (header = 1); null: the whole file.")
+    column = serializers.CharField(allow_null=True)
+    value = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+def _import_fields(required: bool) -> dict:
+    return {
+        "dry_run": serializers.BooleanField(required=required),
+        "stored": serializers.BooleanField(required=required),
+        "rows_read": serializers.IntegerField(required=required),
+        "records": serializers.IntegerField(required=required, help_text="Rows stored (or that would be)."),
+        "would_replace": serializers.IntegerField(required=required, help_text="Stored rows a replace removes."),
+        "summary": ImportSummaryOut(many=True, required=required, help_text="Records per measure and group."),
+        "columns_read": serializers.ListField(child=serializers.CharField(), required=required),
+        "columns_dropped": serializers.ListField(child=serializers.CharField(), required=required,
+                                                 help_text="Identifying columns dropped unread."),
+        "read_as": ReadAsOut(required=required),
+        "upload": OutcomeUploadOut(required=required, allow_null=True, help_text="The stored upload, or null."),
+    }
+
+
+OutcomeImportOut = inline_serializer("OutcomeImport", _import_fields(required=True))
+# 400: a file with problems (every row error, nothing stored), or a form or file refused before reading.
+OutcomeImportRejectedOut = inline_serializer("OutcomeImportRejected", {
+    "code": serializers.CharField(help_text="invalid_file: row_errors lists the problems; else see errors."),
+    "detail": serializers.CharField(),
+    "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
+    "row_errors": RowErrorOut(many=True, required=False),
+    "error_total": serializers.IntegerField(required=False),
+    **_import_fields(required=False),
+})
 
 
 def _summary(result: ImportResult) -> list[dict]:
@@ -98,14 +161,14 @@ def import_response(result: ImportResult) -> Response:
 class OutcomeUploadsView(ProjectScopedMixin, APIView):
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     throttle_classes = [UploadThrottle]
-    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=OutcomeUploadOut(many=True))
     def get(self, request, project_id):
         uploads = outcome_uploads_for(user=request.user, project=self.get_project())
         return Response(OutcomeUploadOut(uploads, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": OutcomeUploadIn}, responses={201: dict, 200: dict, 400: dict})
+    @extend_schema(request={"multipart/form-data": OutcomeUploadIn},
+                   responses={201: OutcomeImportOut, 200: OutcomeImportOut, 400: OutcomeImportRejectedOut})
     def post(self, request, project_id):
         project = self.get_project()
         check_may_see_outcomes(request.user, project)  # before looking at the form: non-members get 404
@@ -123,18 +186,10 @@ class OutcomeUploadsView(ProjectScopedMixin, APIView):
 
 
 class OutcomeUploadDetailView(ProjectScopedMixin, APIView):
-    permission_classes = [permissions.IsAuthenticated]
-
-    def _upload(self, request, upload_id):
-        uploads = outcome_uploads_for(user=request.user, project=self.get_project())
-        try:
-            return uploads.get(pk=upload_id)
-        except uploads.model.DoesNotExist:
-            raise NotFound("No such upload.") from None
-
     @extend_schema(responses=OutcomeUploadOut)
     def get(self, request, project_id, upload_id):
-        return Response(OutcomeUploadOut(self._upload(request, upload_id)).data)
+        upload = outcome_upload_get(user=request.user, project=self.get_project(), upload_id=upload_id)
+        return Response(OutcomeUploadOut(upload).data)
 
     @extend_schema(responses={200: OutcomeUploadOut})
     def delete(self, request, project_id, upload_id):
@@ -186,7 +241,6 @@ CSV_HEADER = ["stage", "measure", "pupil_key", "school_urn", "group", "score", "
 class OutcomesView(CSVDownloadMixin, ProjectScopedMixin, APIView):
     """Pseudonymised pupil rows (members only). ?format=csv downloads all matching rows."""
 
-    permission_classes = [permissions.IsAuthenticated]
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 
     @extend_schema(
@@ -200,14 +254,10 @@ class OutcomesView(CSVDownloadMixin, ProjectScopedMixin, APIView):
     )
     def get(self, request, project_id):
         project = self.get_project()
-        rows = OutcomeFilter(request.query_params, queryset=outcome_records_for(
-            user=request.user, project=project, read_as=request.accepted_renderer.format))  # each fetch is audited
-        if not rows.is_valid():
-            raise ValidationError(rows.errors)
+        rows = outcome_records_for(user=request.user, project=project, read_as=request.accepted_renderer.format,
+                                   filters=request.query_params)  # each fetch is audited
         if request.accepted_renderer.format == "csv":
-            values = rows.qs.values_list("stage__kind", "measure__name", "pupil_key", "school__urn", "group",
-                                         "score", "year_group", "disadvantaged", "send", "eal", "upload_id")
-            return csv_response(CSV_HEADER, values.iterator(), f"project-{project.pk}-outcomes.csv")
+            return csv_response(CSV_HEADER, outcome_csv_rows(records=rows), f"project-{project.pk}-outcomes.csv")
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows.qs, request, view=self)
+        page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(OutcomeOut(page, many=True).data)

@@ -9,8 +9,13 @@ ERROR_SCHEMA = {
         "errors": {"type": "object", "additionalProperties": True, "description": "Messages per field."},
         "conditions": {"type": "array", "items": {"type": "string"},
                        "description": "Every unmet condition (409 from a transition)."},
-        "row_errors": {"type": "array", "items": {"type": "object"},
-                       "description": "Row-level problems of an uploaded file (row as a spreadsheet shows it)."},
+        "row_errors": {"type": "array", "description": "Row-level problems of an uploaded file.",
+                       "items": {"type": "object", "required": ["row", "column", "value", "message"], "properties": {
+                           "row": {"type": "integer", "nullable": True,
+                                   "description": "As a spreadsheet numbers it (header = 1); null: the whole file."},
+                           "column": {"type": "string", "nullable": True},
+                           "value": {"type": "string", "nullable": True},
+                           "message": {"type": "string"}}}},
     },
 }
 ERROR_STATUSES = {

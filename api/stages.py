@@ -1,16 +1,17 @@
 """/projects/{id}/stages/{stage}/: a stage's session and writing."""
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from research.errors import NotFound
 from research.models import Stage
 from research.models.choices import STAGE_ORDER
 from research.models.stage import STAGE_FIELDS
+from research.selectors.stages import known_stage_kind, stage_get, stage_list
 from research.services.stages import stage_is_reached, stage_update
 
 from .common import ProjectScopedMixin
+from .permissions import PublicReadMixin
 
 WRITING_FIELDS = [name for kind in STAGE_ORDER for name in STAGE_FIELDS[kind]]
 
@@ -27,6 +28,8 @@ class StageOut(serializers.Serializer):
     def get_reached(self, stage) -> bool:
         return stage_is_reached(self.context["project"], stage.kind)
 
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(),
+                                               help_text="The stage's writing, by field (see /taxonomy/)."))
     def get_writing(self, stage) -> dict:
         return {name: getattr(stage, name) for name in STAGE_FIELDS[stage.kind]}
 
@@ -46,31 +49,18 @@ class StageIn(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in ["session_date", *WRITING_FIELDS]}
 
 
-def _stage_kind(kind: str) -> str:
-    if kind not in STAGE_ORDER:
-        raise NotFound(f"There is no '{kind}' stage: stages are {', '.join(STAGE_ORDER)}.")
-    return kind
-
-
-class StageListView(ProjectScopedMixin, APIView):
+class StageListView(PublicReadMixin, ProjectScopedMixin, APIView):
     @extend_schema(responses=StageOut(many=True))
     def get(self, request, project_id):
         project = self.get_project()
-        stages = sorted(project.stages.all(), key=lambda s: STAGE_ORDER.index(s.kind))
-        return Response(StageOut(stages, many=True, context={"project": project}).data)
+        return Response(StageOut(stage_list(project=project), many=True, context={"project": project}).data)
 
 
-class StageDetailView(ProjectScopedMixin, APIView):
-    def get_permissions(self):
-        if self.request.method == "PATCH":
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
-
+class StageDetailView(PublicReadMixin, ProjectScopedMixin, APIView):
     @extend_schema(responses=StageOut)
     def get(self, request, project_id, kind):
         project = self.get_project()
-        stage = project.stages.get(kind=_stage_kind(kind))
-        return Response(StageOut(stage, context={"project": project}).data)
+        return Response(StageOut(stage_get(project=project, kind=kind), context={"project": project}).data)
 
     @extend_schema(request=StageIn, responses=StageOut)
     def patch(self, request, project_id, kind):
@@ -79,6 +69,6 @@ class StageDetailView(ProjectScopedMixin, APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         unset_date = "session_date" in values and values["session_date"] is None
-        stage = stage_update(actor=request.user, project=project, kind=_stage_kind(kind),
+        stage = stage_update(actor=request.user, project=project, kind=known_stage_kind(kind),
                              unset_session_date=unset_date, **values)
         return Response(StageOut(stage, context={"project": project}).data)

@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],  # api/permissions.py
     "DEFAULT_PARSER_CLASSES": [
         "api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",

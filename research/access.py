@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from .models import Evidence, Project
-from .models.choices import ACTIVE_STATUSES, Role, Status, Visibility
+from .errors import NotFound
+from .models import Evidence, OutcomeUpload, Project
+from .models.choices import JoinRequestStatus, Role, Status, Visibility
+from .statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
 
 # Which role may run which lifecycle action (staff may run any).
 ALLIANCE_LEAD = "alliance_lead"
@@ -32,9 +34,7 @@ TRANSITION_ROLES = {
     "unpublish": {ALLIANCE_LEAD},
     "withdraw": {PROJECT_LEAD, ALLIANCE_LEAD},
 }
-# Statuses in which the group may still write (published: edits never change the publication).
-EDITABLE_STATUSES = (*ACTIVE_STATUSES, Status.PUBLISHED)
-JOINABLE_STATUSES = (Status.PROPOSED, Status.THEORY)
+RAW_ROWS_ONLY = "Pupil-level data is visible to members of the project group only."
 
 
 def is_authenticated(user) -> bool:
@@ -167,11 +167,23 @@ def join_refusal(user, project: Project) -> tuple[str, str] | None:
         return "cannot_join", "Only teachers in this project's alliance can join it."
     if is_project_member(user, project):
         return "cannot_join", "You are already a member of this project."
-    if project.status not in JOINABLE_STATUSES:
+    if not is_joinable(project):
         return "cannot_join", "Projects can be joined only while proposed or at the theory stage."
-    if project.join_requests.filter(user=user, status="pending").exists():
+    if project.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).exists():
         return "already_requested", "You have already asked to join this project; the project lead will answer."
     return None
+
+
+def is_joinable(project: Project) -> bool:
+    """Whether the group takes new members at this status (asking, and approving a request)."""
+    return project.status in JOINABLE_STATUSES
+
+
+def can_remove_member(user, project: Project, user_id: int) -> bool:
+    """Remove `user_id` from the group: any member may leave; others are removed by those who manage
+    members. (That the project lead cannot leave is a rule of the group, checked by the service.)"""
+    leaving = is_authenticated(user) and user.pk == user_id
+    return leaving or can_manage_members(user, project)
 
 
 def can_view_join_requests(user, project: Project) -> bool:
@@ -250,3 +262,30 @@ def can_see_raw_rows(user, project: Project) -> bool:
     (is_project_member checks both: a stale group row alone never opens them). Everyone else gets
     suppressed aggregates."""
     return is_project_member(user, project) and is_alliance_member(user, project.alliance_id)
+
+
+def require_raw_rows(user, project: Project, message: str = RAW_ROWS_ONLY) -> None:
+    """can_see_raw_rows or NotFound: 404, not 403, because for anyone outside the group pupil rows
+    (and uploads of them) are treated as not there at all. Reading, uploading and removing rows
+    all start here."""
+    if not can_see_raw_rows(user, project):
+        raise NotFound(message)
+
+
+def accepts_outcome_data(project: Project) -> bool:
+    """Whether pupil data may be uploaded at the project's status (not before the theory session,
+    not once published or closed)."""
+    return project.status in UPLOADABLE_STATUSES
+
+
+def outcome_data_locked(project: Project) -> bool:
+    """A published finding's figures rest on its pupil rows: changing them under it would let the
+    finding and its next version be subtracted. Unpublishing (with a reason) unlocks them."""
+    return project.status == Status.PUBLISHED
+
+
+def can_delete_outcome_upload(user, upload: OutcomeUpload, project: Project) -> bool:
+    """Remove an upload's rows: within the group, the person who uploaded the file or the project lead."""
+    return can_see_raw_rows(user, project) and (
+        (is_authenticated(user) and upload.uploaded_by_id == user.pk) or is_project_lead(user, project)
+    )

@@ -40,3 +40,10 @@ class Gone(DomainError):
     """It existed and was taken down on purpose (e.g. a withdrawn finding)."""
 
     code = "gone"
+
+
+class InvalidFilters(InvalidInput):
+    """A list's filters (query parameters) are not valid; `fields` holds the messages per filter.
+
+    Raised by the selectors that apply FilterSets; the API answers it as it answers any invalid
+    query parameter."""

@@ -17,7 +17,8 @@ from django.db import transaction
 from . import access
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .models import Project, Stage, StageTransition
-from .models.choices import ACTIVE_STATUSES, StageKind, Status
+from .models.choices import StageKind, Status
+from .statuses import ACTIVE_STATUSES
 
 Guard = Callable[[Project], list[str]]
 Effect = Callable[[Project, object, str], None]  # (project, actor, comment)

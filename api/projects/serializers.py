@@ -1,13 +1,16 @@
 from django.utils import timezone
 from django.utils.functional import cached_property
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from research import access, lifecycle
 from research.analysis.criteria import COMPARISONS, STATISTICS, SUBGROUPS
-from research.models import Measure, Project, Theme
+from research.models import Project
 from research.models.choices import Phase, Status, Subject
+from research.selectors.catalog import measure_list, theme_list
+from research.selectors.members import join_request_latest
 from research.selectors.plan import labelled_criteria, planned_power
+from research.selectors.projects import project_schools
 
 from ..common import SchoolRefOut, UserRefOut, display_name
 
@@ -38,8 +41,8 @@ class CriteriaField(serializers.JSONField):
 class ProjectIn(serializers.ModelSerializer):
     """Proposing a project. Only checks shapes; research.services decides what is allowed."""
 
-    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
-    measures = serializers.PrimaryKeyRelatedField(queryset=Measure.objects.all(), many=True, required=False)
+    themes = serializers.SlugRelatedField(slug_field="slug", queryset=theme_list(), many=True, required=False)
+    measures = serializers.PrimaryKeyRelatedField(queryset=measure_list(), many=True, required=False)
     success_criteria = CriteriaField(required=False, help_text="Structured criteria, agreed before the data.")
     planned_pupils_per_group = serializers.IntegerField(required=False, allow_null=True, min_value=2, max_value=100_000)
     planned_schools = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1_000)
@@ -141,7 +144,10 @@ class PowerOut(serializers.Serializer):
     multiplier = serializers.FloatField(required=False)
     standard_error = serializers.FloatField(required=False)
     icc_used = serializers.BooleanField(required=False)
-    inputs = serializers.DictField(required=False)
+    inputs = inline_serializer("PowerInputs", {
+        "pupils_per_group": serializers.IntegerField(), "schools": serializers.IntegerField(),
+        "icc": serializers.FloatField(), "pre_post_correlation": serializers.FloatField(),
+        "power": serializers.FloatField(), "alpha": serializers.FloatField()}, required=False)
     warning = serializers.CharField(required=False, allow_null=True, help_text="Set when the MDES is above 0.5.")
 
 
@@ -150,18 +156,52 @@ class PowerField(serializers.JSONField):
     """The stored answer as it is."""
 
 
+class MeasureDetailOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    unit = serializers.CharField()
+    scale_min = serializers.FloatField()
+    scale_max = serializers.FloatField()
+    higher_is_better = serializers.BooleanField()
+
+
+class ProjectPermissionsOut(serializers.Serializer):
+    """What the viewer may do with the project (research.access), for the page to offer."""
+
+    edit = serializers.BooleanField()
+    write_stages = serializers.BooleanField()
+    manage_members = serializers.BooleanField()
+    add_evidence = serializers.BooleanField()
+    see_raw_rows = serializers.BooleanField()
+    join = serializers.BooleanField()
+    actions = serializers.ListField(child=serializers.CharField(),
+                                    help_text="Transitions the viewer may run from the current status.")
+
+
+class NextStepOut(serializers.Serializer):
+    action = serializers.ChoiceField(choices=lifecycle.ACTIONS)
+    unmet = serializers.ListField(child=serializers.CharField(), help_text="Conditions still unmet (none: ready).")
+
+
+class JoinRequestRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class ProjectDetailOut(serializers.ModelSerializer):
     """A project in full, from a model instance (research.selectors.projects.project_get)."""
 
     alliance = serializers.SerializerMethodField()
     lead = UserRefOut()
-    themes = serializers.SerializerMethodField()
-    measures = serializers.SerializerMethodField()
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     schools = serializers.SerializerMethodField()
     subject_label = serializers.CharField(source="get_subject_display")
     phase_label = serializers.CharField(source="get_phase_display")
     status_label = serializers.CharField(source="get_status_display")
-    measure_details = serializers.SerializerMethodField()
+    measure_details = MeasureDetailOut(source="measures", many=True)
     members = MemberOut(source="memberships", many=True)
     permissions = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
@@ -185,36 +225,27 @@ class ProjectDetailOut(serializers.ModelSerializer):
     def get_power(self, project) -> dict:
         return planned_power(project)
 
-    def get_measure_details(self, project) -> list[dict]:
-        return [{"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "scale_min": m.scale_min,
-                 "scale_max": m.scale_max, "higher_is_better": m.higher_is_better} for m in project.measures.all()]
-
+    @extend_schema_field(JoinRequestRefOut(allow_null=True))
     def get_my_join_request(self, project) -> dict | None:
         """The signed-in user's latest request to join, so the page can say it is pending."""
         user = self._user()
         if not access.is_authenticated(user) or access.is_project_member(user, project):
             return None
-        latest = project.join_requests.filter(user=user).order_by("-created_at", "-id").first()
+        latest = join_request_latest(user=user, project=project)
         return {"id": latest.id, "status": latest.status, "created_at": latest.created_at} if latest else None
 
     @extend_schema_field(AllianceRefOut)
     def get_alliance(self, project) -> dict:
         return {"id": project.alliance_id, "name": project.alliance.name, "slug": project.alliance.slug}
 
-    def get_themes(self, project) -> list[str]:
-        return [theme.slug for theme in project.themes.all()]
-
-    def get_measures(self, project) -> list[int]:
-        return [measure.id for measure in project.measures.all()]
-
     @extend_schema_field(SchoolRefOut(many=True))
     def get_schools(self, project) -> list[dict]:
-        schools = {m.school_id: m.school for m in project.memberships.all()}
-        return [{"id": s.id, "name": s.name, "urn": s.urn} for s in sorted(schools.values(), key=lambda s: s.name)]
+        return project_schools(project=project)
 
     def _user(self):
         return self.context["request"].user
 
+    @extend_schema_field(ProjectPermissionsOut)
     def get_permissions(self, project) -> dict:
         user = self._user()
         return {
@@ -230,6 +261,7 @@ class ProjectDetailOut(serializers.ModelSerializer):
             ],
         }
 
+    @extend_schema_field(NextStepOut(allow_null=True))
     def get_next_step(self, project) -> dict | None:
         """What still stands between the project and its next stage (the guards' conditions)."""
         for action in ("accept", "advance", "publish"):

@@ -1,21 +1,25 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters, mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research import lifecycle
-from research.models import PlanSnapshot, StageTransition
+from research.selectors.plan import plan_snapshot_list
 from research.selectors.projects import (
-    LIST_FIELDS,
+    ORDERING_FIELDS,
+    SEARCH_FIELDS,
     ProjectFilter,
     project_get,
+    project_list,
     project_list_rows,
     projects_visible,
+    transition_list,
 )
 from research.services.projects import project_propose, project_update
 
 from ..common import ProjectScopedMixin
-from ..filter_backend import QueryFilterBackend
+from ..filter_backend import FilterSetInSchema, OrderingInSchema, SearchInSchema
+from ..permissions import PublicReadMixin
 from .serializers import (
     PlanSnapshotOut,
     ProjectDetailOut,
@@ -27,21 +31,23 @@ from .serializers import (
 )
 
 
-class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(PublicReadMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
     """Research projects. Creating one proposes it; status changes go through /transitions/."""
 
-    filter_backends = [QueryFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    # The filters, search and ordering research.selectors.projects.project_list applies, documented.
+    filter_backends = [FilterSetInSchema, SearchInSchema, OrderingInSchema]
     filterset_class = ProjectFilter
-    search_fields = ["title", "research_question"]
-    ordering_fields = ["created_at", "updated_at", "title", "academic_year", "status"]
+    search_fields = SEARCH_FIELDS
+    ordering_fields = ORDERING_FIELDS
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return projects_visible(self.request.user)
+        return projects_visible(self.request.user)  # what the schema and the browsable API describe
 
     def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).values(*LIST_FIELDS)
-        page = project_list_rows(self.paginate_queryset(rows))
+        rows = project_list(user=request.user, filters=request.query_params)
+        page = project_list_rows(page=self.paginate_queryset(rows))
         return self.get_paginated_response(ProjectListOut(page, many=True).data)
 
     def get_object(self):
@@ -49,11 +55,6 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def get_serializer_class(self):
         return ProjectListOut if self.action == "list" else ProjectDetailOut
-
-    def get_permissions(self):
-        if self.action in ("create", "partial_update", "update"):
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
 
     def _detail(self, project, status=200):
         project = project_get(user=self.request.user, project_id=project.pk)
@@ -75,18 +76,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return self._detail(project)
 
 
-class TransitionsView(ProjectScopedMixin, APIView):
+class TransitionsView(PublicReadMixin, ProjectScopedMixin, APIView):
     """The project's history (GET) and moving it on (POST {"action": ...})."""
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [permissions.IsAuthenticated()]
-        return [permissions.AllowAny()]
 
     @extend_schema(responses=TransitionOut(many=True))
     def get(self, request, project_id):
-        records = StageTransition.objects.filter(project=self.get_project()).select_related("actor")
-        return Response(TransitionOut(records, many=True).data)
+        return Response(TransitionOut(transition_list(project=self.get_project()), many=True).data)
 
     @extend_schema(request=TransitionIn, responses={200: TransitionOut})
     def post(self, request, project_id):
@@ -100,10 +95,9 @@ class TransitionsView(ProjectScopedMixin, APIView):
         return Response(TransitionOut(result.record).data)
 
 
-class PlanSnapshotsView(ProjectScopedMixin, APIView):
+class PlanSnapshotsView(PublicReadMixin, ProjectScopedMixin, APIView):
     """The frozen plan and its later revisions, oldest first."""
 
     @extend_schema(responses=PlanSnapshotOut(many=True))
     def get(self, request, project_id):
-        snapshots = PlanSnapshot.objects.filter(project=self.get_project()).select_related("created_by")
-        return Response(PlanSnapshotOut(snapshots, many=True).data)
+        return Response(PlanSnapshotOut(plan_snapshot_list(project=self.get_project()), many=True).data)

@@ -9,7 +9,7 @@ from itertools import combinations
 from .. import access, charts
 from ..errors import InvalidInput, NotFound
 from ..models import Alliance, Project, ProjectMember
-from ..models.choices import Term
+from ..models.choices import Status, Term
 from .synthesis import alliance_synthesis
 
 @dataclass(frozen=True)
@@ -61,6 +61,15 @@ def pipeline_counts(user, alliance: Alliance) -> list[dict]:
     rows = sorted(counts.items(), key=lambda item: (item[0][0], term_order.get(item[0][1], 9), item[0][2]))
     return [{"term_label": f"{Term(term).label if term else 'Any term'} {year}", "status": status, "count": n}
             for (year, term, status), n in rows]
+
+
+def alliance_pipeline(*, user, alliance: Alliance) -> dict:
+    """How many of the alliance's projects the user may see are at each status, overall and per term."""
+    by_term = pipeline_counts(user, alliance)
+    totals: dict[str, int] = {status: 0 for status in Status.values}
+    for row in by_term:
+        totals[row["status"]] += row["count"]
+    return {"alliance": {"id": alliance.id, "name": alliance.name}, "statuses": totals, "by_term": by_term}
 
 
 def _alliance_projects(user, alliance: Alliance):

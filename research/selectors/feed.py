@@ -1,11 +1,16 @@
 """News of what a user follows: status changes and publications, newest first."""
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .. import access
 from ..models import Follow, Project, Publication, StageTransition
 from ..models.publication import FollowKind, PublicationStatus
+
+
+def follow_list(*, user) -> QuerySet[Follow]:
+    """What the user follows."""
+    return Follow.objects.filter(user=user)
 
 
 def followed_projects_q(user) -> Q:

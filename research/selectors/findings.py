@@ -7,10 +7,11 @@ import django_filters
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 
-from ..errors import NotFound
-from ..models import Publication, PublicationTag, Theme
+from ..errors import Gone, NotFound
+from ..models import Publication, PublicationFile, PublicationTag, Theme
 from ..models.choices import MeasureKind, Phase, Subject
 from ..models.publication import EffectDirection, PublicationStatus
+from .filtering import Filters, filtered
 from .id_filter import WholeNumberFilter
 
 
@@ -109,9 +110,41 @@ def _at_least(exact: list[dict]) -> list[dict]:
             for row in exact]
 
 
-def finding_get(slug: str) -> Publication:
+def finding_list(*, filters: Filters | None = None) -> QuerySet[Publication]:
+    """Published findings, narrowed by FindingFilter and `search`, sorted by `ordering` (one of
+    ORDERINGS; newest first by default): the raw query parameters in `filters`."""
+    filters = filters or {}
+    findings = filtered(FindingFilter, filters, published())
+    return order(search(findings, filters.get("search", "")), filters.get("ordering"))
+
+
+def finding_get(*, slug: str) -> Publication:
     """A published or withdrawn finding (withdrawn ones show their notice); never a draft."""
     try:
         return Publication.objects.select_related("alliance").get(slug=slug)
     except Publication.DoesNotExist:
         raise NotFound("No published finding at this address.") from None
+
+
+def finding_get_live(*, slug: str) -> Publication:
+    """A finding that is currently published: a withdrawn one's parts (results, charts, files) are
+    no longer served (Gone)."""
+    publication = finding_get(slug=slug)
+    if publication.status != PublicationStatus.PUBLISHED:
+        raise Gone("This finding has been withdrawn by its alliance; its page gives the reason.",
+                   code="finding_withdrawn")
+    return publication
+
+
+def finding_newer_slug(*, publication: Publication) -> str | None:
+    """The slug of the project's currently published version, if a newer one replaced this finding."""
+    return (Publication.objects.filter(project_id=publication.project_id, status=PublicationStatus.PUBLISHED)
+            .values_list("slug", flat=True).first())
+
+
+def finding_file_get(*, publication: Publication, file_id: int) -> PublicationFile:
+    """A copy of evidence that was public when the finding was published."""
+    try:
+        return PublicationFile.objects.get(pk=file_id, publication=publication)
+    except PublicationFile.DoesNotExist:
+        raise NotFound("No such file in this finding.") from None

@@ -1,4 +1,5 @@
-"""Reading pupil rows: for project members only (research.access.can_see_raw_rows), every read recorded."""
+"""Reading pupil rows: for project members only (research.access.require_raw_rows), every read recorded."""
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import django_filters
@@ -10,6 +11,7 @@ from ..models import OutcomeRecord, OutcomeUpload, Project
 from ..models.choices import StageKind
 from ..models.outcomes import OutcomeGroup
 from ..services.audit import pupil_row_read_record
+from .filtering import Filters, filtered
 from .id_filter import WholeNumberFilter
 
 
@@ -23,12 +25,6 @@ class OutcomeFilter(django_filters.FilterSet):
     class Meta:
         model = OutcomeRecord
         fields = ["stage", "measure", "group", "school", "upload"]
-
-
-def _require_member(user, project: Project) -> None:
-    # 404, not 403: raw rows are treated as not there at all for anyone outside the group.
-    if not access.can_see_raw_rows(user, project):
-        raise NotFound("Pupil-level data is visible to members of the project group only.")
 
 
 @dataclass(frozen=True)
@@ -79,20 +75,39 @@ class AuditedRowsQuerySet(QuerySet):
         return rows if self.reader is None else self.reader.counting(rows)
 
 
-def outcome_records_for(*, user, project: Project, read_as: str = "json") -> QuerySet[OutcomeRecord]:
-    """The project's pupil rows, for the project group only; every fetch is recorded as a read by `user`
-    in format `read_as` (json, csv, api) through the outcomes endpoint."""
-    _require_member(user, project)
+def outcome_records_for(*, user, project: Project, read_as: str = "json",
+                        filters: Filters | None = None) -> QuerySet[OutcomeRecord]:
+    """The project's pupil rows, for the project group only, narrowed by OutcomeFilter (the raw query
+    parameters in `filters`); every fetch is recorded as a read by `user` in format `read_as` (json,
+    csv, api) through the outcomes endpoint."""
+    access.require_raw_rows(user, project)
     rows = (
         AuditedRowsQuerySet(model=OutcomeRecord).filter(project=project)
         .select_related("stage", "measure", "school")
         .order_by("stage_id", "measure_id", "id")
     )
     rows.reader = PupilRowReader(user=user, project=project, endpoint="outcomes", format=read_as)
-    return rows
+    return filtered(OutcomeFilter, filters, rows)
+
+
+CSV_COLUMNS = ("stage__kind", "measure__name", "pupil_key", "school__urn", "group", "score", "year_group",
+               "disadvantaged", "send", "eal", "upload_id")
+
+
+def outcome_csv_rows(*, records: QuerySet[OutcomeRecord]) -> Iterator[tuple]:
+    """The rows of outcome_records_for as CSV_COLUMNS tuples, streamed (the read is recorded once the
+    last row has been read)."""
+    return records.values_list(*CSV_COLUMNS).iterator()
 
 
 def outcome_uploads_for(*, user, project: Project) -> QuerySet[OutcomeUpload]:
-    _require_member(user, project)
+    access.require_raw_rows(user, project)
     return OutcomeUpload.objects.filter(project=project).select_related("stage", "measure", "uploaded_by",
                                                                         "deleted_by")
+
+
+def outcome_upload_get(*, user, project: Project, upload_id: int) -> OutcomeUpload:
+    try:
+        return outcome_uploads_for(user=user, project=project).get(pk=upload_id)
+    except OutcomeUpload.DoesNotExist:
+        raise NotFound("No such upload.") from None

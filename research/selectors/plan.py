@@ -2,9 +2,11 @@
 project's prefetched measures)."""
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from ..analysis.criteria import criterion_label
 from ..analysis.power import mdes
-from ..models import Project
+from ..models import PlanSnapshot, Project
 
 MISSING_REASON = ("Enter the planned pupils per group and the planned number of schools to see the smallest effect "
                   "this project could detect.")
@@ -32,3 +34,8 @@ def labelled_criteria(project: Project) -> list[dict]:
     names = {m.id: m.name for m in project.measures.all()}
     return [{**c, "label": criterion_label(c, names.get(c["measure"], f"measure {c['measure']}"))}
             for c in project.success_criteria]
+
+
+def plan_snapshot_list(*, project: Project) -> QuerySet[PlanSnapshot]:
+    """The frozen plan and its later revisions, oldest first, each with its author."""
+    return PlanSnapshot.objects.filter(project=project).select_related("created_by")

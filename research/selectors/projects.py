@@ -7,8 +7,9 @@ from django.db.models import Prefetch, QuerySet
 
 from .. import access
 from ..errors import NotFound
-from ..models import Alliance, Project, ProjectMember, Theme
+from ..models import Alliance, Project, ProjectMember, StageTransition, Theme
 from ..models.choices import Phase, Status, Subject
+from .filtering import Filters, filtered, ordered, searched
 from .id_filter import WholeNumberFilter
 
 
@@ -51,9 +52,22 @@ def projects_for(user) -> QuerySet[Project]:
 
 LIST_FIELDS = ("id", "title", "research_question", "subject", "phase", "academic_year", "term", "status",
                "created_at", "updated_at", "alliance_id", "lead_id")
+# `search`: every word in the title or the question; `ordering`: any of these, `-` for descending.
+SEARCH_FIELDS = ("title", "research_question")
+ORDERING_FIELDS = ("created_at", "updated_at", "title", "academic_year", "status")
 
 
-def project_list_rows(page: list[dict]) -> list[dict]:
+def project_list(*, user, filters: Filters | None = None) -> QuerySet[dict]:
+    """The projects a user may see as `values(*LIST_FIELDS)` rows, newest first, narrowed by
+    ProjectFilter and `search`, sorted by `ordering` (the raw query parameters in `filters`).
+    project_list_rows completes a page of them."""
+    filters = filters or {}
+    projects = filtered(ProjectFilter, filters, projects_visible(user))
+    projects = searched(projects, filters.get("search", ""), SEARCH_FIELDS)
+    return ordered(projects, filters.get("ordering"), ORDERING_FIELDS).values(*LIST_FIELDS)
+
+
+def project_list_rows(*, page: list[dict]) -> list[dict]:
     """A page of `values(*LIST_FIELDS)` rows with their alliance, lead, themes, measures and schools:
     five small queries for the whole page, and no model instances (a list page is read far more than
     written). The page itself joins nothing: joins before the sort and in the count cost more."""
@@ -82,6 +96,12 @@ def project_get(*, user, project_id) -> Project:
     return _visible_one(projects_for(user), project_id)
 
 
+def project_schools(*, project: Project) -> list[dict]:
+    """The schools of the project's group, by name (from the group project_get prefetched)."""
+    schools = {m.school_id: m.school for m in project.memberships.all()}
+    return [{"id": s.id, "name": s.name, "urn": s.urn} for s in sorted(schools.values(), key=lambda s: s.name)]
+
+
 def project_for_results(*, user, project_id) -> Project:
     """The same check, loading only what results, charts and their fingerprint read (the alliance's
     cell size and the measures): a cached chart costs little more than finding its project."""
@@ -93,3 +113,8 @@ def _visible_one(projects: QuerySet[Project], project_id) -> Project:
         return projects.get(pk=project_id)
     except (Project.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such project, or you do not have access to it.") from None
+
+
+def transition_list(*, project: Project) -> QuerySet[StageTransition]:
+    """The project's history of status changes, oldest first, each with its actor."""
+    return StageTransition.objects.filter(project=project).select_related("actor")

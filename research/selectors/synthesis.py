@@ -7,9 +7,9 @@ from .. import access
 from ..analysis import ProjectEffect
 from ..analysis.synthesis import DEFAULT_METHOD, pool_effects
 from ..models import Alliance, EffectSummary, Project
-from ..models.choices import ACTIVE_STATUSES, MeasureKind, Status
+from ..models.choices import MeasureKind
+from ..statuses import POOLED_STATUSES
 
-POOLED_STATUSES = (*ACTIVE_STATUSES, Status.PUBLISHED)
 NO_USABLE_EFFECT = "No project has a usable effect yet."
 RECOMPUTING = "Being recomputed for the alliance's new minimum cell size."
 
