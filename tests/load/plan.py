@@ -20,8 +20,8 @@ def main() -> None:
     from research import access
     from research.models import OutcomeRecord, Project, ProjectMember, Publication
     from research.models.choices import STAGE_ORDER, Status
-    from research.services.outcomes import UPLOADABLE_STATUSES
     from research.services.stages import REACHED_STAGE_INDEX
+    from research.statuses import UPLOADABLE_STATUSES
 
     User = get_user_model()
     with_data = set(OutcomeRecord.objects.values_list("stage__project_id", flat=True).distinct()[:2000])
