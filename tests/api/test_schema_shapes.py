@@ -10,6 +10,7 @@ import copy
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,3 +226,58 @@ def test_the_project_list_answers_exactly_its_declared_fields(world, api):
         assert set(row["alliance"]) == set(AllianceRefOut().fields)
         assert set(row["lead"]) == set(UserRefOut().fields)
         assert all(set(school) == set(SchoolRefOut().fields) for school in row["schools"])
+
+
+# --- every shape the analysis can give, not only the demo's ---------------------------------------
+
+def pupils_frame(groups: dict, *, schools: int = 1, stages=("theory", "dissemination"), start: float = 40.0):
+    """Rows for {group: pupils}: each pupil scored at `stages`, spread over `schools`, some flagged."""
+    rows = []
+    for group, count in groups.items():
+        for i in range(count):
+            for k, stage in enumerate(stages):
+                gain = k * (3 if group == "intervention" else 1)
+                rows.append({"pupil_key": f"{group}-{i}", "school_id": 1 + i % schools, "group": group,
+                             "stage": stage, "measure_id": 1, "score": start + i * 1.37 + gain,
+                             "disadvantaged": i % 3 == 0, "send": i % 4 == 0, "eal": None, "year_group": 5})
+    return pd.DataFrame(rows, columns=["pupil_key", "school_id", "group", "stage", "measure_id", "score",
+                                       "disadvantaged", "send", "eal", "year_group"])
+
+
+CRITERIA = [
+    {"measure": 1, "statistic": "effect_size", "comparison": ">=", "threshold": 0.2, "score": None, "subgroup": None},
+    {"measure": 1, "statistic": "mean_change", "comparison": ">=", "threshold": 2, "subgroup": "disadvantaged"},
+    {"measure": 1, "statistic": "percent_at_or_above", "comparison": ">=", "threshold": 50, "score": 45,
+     "subgroup": "send"},
+]
+FRAMES = {
+    "between groups, one school": lambda: pupils_frame({"intervention": 24, "comparison": 22}),
+    "between groups, four schools": lambda: pupils_frame({"intervention": 24, "comparison": 24}, schools=4),
+    "no baseline": lambda: pupils_frame({"intervention": 12, "comparison": 12}, stages=("dissemination",)),
+    "no comparison group": lambda: pupils_frame({"intervention": 15}),
+    "groups under the minimum cell": lambda: pupils_frame({"intervention": 4, "comparison": 3}),
+    "baseline only": lambda: pupils_frame({"intervention": 9, "comparison": 9}, stages=("theory",)),
+    "no rows": lambda: pupils_frame({}),
+}
+
+
+@pytest.mark.parametrize("case", FRAMES)
+def test_every_shape_of_results_fits_the_schema(db, schema, case):
+    import json
+
+    from research.analysis import project_results
+    from research.analysis.public_view import public_results
+    from research.analysis.types import MeasureInfo
+
+    # given pupil rows of one kind of design, and success criteria on the measure
+    measures = [MeasureInfo(1, "Reading age", "attainment", 0, 100, True, "marks")]
+    frame = FRAMES[case]()
+    validator = validator_for(schema).evolve(schema={"$ref": "#/components/schemas/ResultsOut"})
+    # when the member view and the view outside the group are worked out, and sent as JSON
+    member = project_results(frame, measures, 6, criteria=CRITERIA)
+    outsiders = public_results(frame, measures, 6, criteria=CRITERIA).view
+    # then both fit the schema of /results/
+    for view in (member, outsiders):
+        body = json.loads(json.dumps(view, default=str))
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(body)]
+        assert errors == [], f"{case}, {view['view']}:\n" + "\n".join(errors[:10])
