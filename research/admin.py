@@ -19,7 +19,9 @@ read-only here (issue 16), because an edit here would otherwise skip what the pr
   revision (with the reason given on the form) and a change of measures refreshes the stored effect
   summaries. Status moves only through research.lifecycle; the lead and the alliance are read-only
   (the lead's rights and the alliance's pupil data follow them). Projects are proposed in the
-  product (project_propose creates the stages and the lead's place), never added here.
+  product (project_propose creates the stages and the lead's place), never added here; and they are
+  withdrawn (research.lifecycle), never deleted here: deleting one would take its audit trail of
+  pupil-row reads, its status history and its frozen plans with it.
 - Stages change through research.services.stages.stage_update (a change to the agreed question or
   rationale after the freeze is a plan revision); on a project's page they are read-only, with a
   link. Only a stage the project has reached, in a status that allows writing, can be changed.
@@ -280,6 +282,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # proposed in the product: project_propose creates the stages and the lead's place
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdrawn through research.lifecycle; the audit rows and frozen plans stay
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not access.can_edit_project(request.user, obj):

@@ -58,9 +58,7 @@ class Term(models.TextChoices):
 
 # PROPOSED, DECLINED, THEORY, PROGRESS, DISSEMINATION, PUBLISHED, WITHDRAWN
 Status = vocabulary_choices("Status", vocabulary.STATUS_LABELS)
-
-
-ACTIVE_STATUSES = (Status.PROPOSED, Status.THEORY, Status.PROGRESS, Status.DISSEMINATION)
+# What each status allows (the status sets) is research/statuses.py, beside the lifecycle.
 
 
 # THEORY, PROGRESS, DISSEMINATION

@@ -133,10 +133,14 @@ def test_lead_alliance_and_status_cannot_be_changed_in_the_admin(world, admin_cl
     assert (stored.lead_id, stored.alliance_id, stored.status) == (project.lead_id, project.alliance_id, "theory")
 
 
-def test_projects_are_not_added_in_the_admin(world, admin_client):
+def test_projects_are_not_added_or_deleted_in_the_admin(world, admin_client):
     response = admin_client.post("/admin/research/project/add/", {"title": "Sneaked in"})
     assert response.status_code == 403
     assert not Project.objects.filter(title="Sneaked in").exists()
+    # deleting would take the frozen plans and the audit rows with it: projects are withdrawn instead
+    project = world.projects["progress"]
+    assert admin_client.post(f"/admin/research/project/{project.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Project.objects.filter(pk=project.pk).exists() and revisions(project) == [1]
 
 
 def test_a_project_the_service_would_not_edit_is_read_only(world, admin_client):
