@@ -41,7 +41,7 @@ def join_request_decide(*, actor, project: Project, request_id: int, approve: bo
     if join_request.status != JoinRequestStatus.PENDING:
         raise Conflict(f"This request has already been {join_request.status}.", code="already_decided")
     if approve:
-        if project.status not in access.JOINABLE_STATUSES:
+        if not access.is_joinable(project):
             raise Conflict("Projects can be joined only while proposed or at the theory stage.", code="cannot_join")
         ProjectMember.objects.get_or_create(
             project=project, user_id=join_request.user_id, defaults={"school_id": join_request.school_id}
@@ -56,8 +56,7 @@ def join_request_decide(*, actor, project: Project, request_id: int, approve: bo
 @transaction.atomic
 def member_remove(*, actor, project: Project, user_id: int) -> None:
     """The lead (or alliance lead) removes a member; any member may leave. The lead cannot leave."""
-    leaving = access.is_authenticated(actor) and actor.pk == user_id
-    if not (leaving or access.can_manage_members(actor, project)):
+    if not access.can_remove_member(actor, project, user_id):
         raise Forbidden("Only the project lead can remove other members.")
     if user_id == project.lead_id:
         raise Conflict("The project lead cannot leave the project; withdraw it or hand it over first.",

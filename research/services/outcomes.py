@@ -20,7 +20,6 @@ from ..files import human_size
 from ..imports.pipeline import parse_outcome_file
 from ..imports.specs import MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
 from ..models import OutcomeRecord, OutcomeUpload, Project, ProjectMember, Stage
-from ..models.choices import Status
 from ..models.outcomes import UploadMode, UploadStatus
 from .common import model_update
 from .record_insert import insert_rows, record_rows
@@ -28,7 +27,6 @@ from .stages import stage_is_reached
 
 logger = logging.getLogger(__name__)  # counts and ids only: never a cell value
 
-UPLOADABLE_STATUSES = (Status.THEORY, Status.PROGRESS, Status.DISSEMINATION)
 MAX_ERRORS = 100
 KEY_CHUNK = 10_000
 
@@ -57,18 +55,17 @@ def alliance_key(project: Project) -> str:
 
 
 def check_may_see_outcomes(actor, project: Project) -> None:
-    # 404, not 403: pupil data is treated as not there at all for anyone outside the group.
-    if not access.can_see_raw_rows(actor, project):
-        raise NotFound("Pupil data can only be uploaded and seen by members of the project group.")
+    access.require_raw_rows(actor, project, "Pupil data can only be uploaded and seen by members of the project group.")
 
 
 def _check_may_upload(actor, project: Project, stage_kind: str) -> None:
     check_may_see_outcomes(actor, project)
-    if project.status not in UPLOADABLE_STATUSES:
-        reason = "published" if project.status == Status.PUBLISHED else project.get_status_display().lower()
+    if not access.accepts_outcome_data(project):
+        locked = access.outcome_data_locked(project)
+        reason = "published" if locked else project.get_status_display().lower()
         raise Conflict(
             f"Pupil data cannot be added to a project that is {reason}."
-            + (" Ask the alliance lead to unpublish it first." if project.status == Status.PUBLISHED else ""),
+            + (" Ask the alliance lead to unpublish it first." if locked else ""),
             code="project_closed_for_data",
         )
     if not stage_is_reached(project, stage_kind):
@@ -192,17 +189,14 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
 @transaction.atomic
 def outcome_upload_delete(*, actor, project: Project, upload_id: int) -> OutcomeUpload:
     """Remove one upload's rows; the upload stays as an audit record marked deleted."""
-    if not access.can_see_raw_rows(actor, project):
-        raise NotFound("No such upload.")
+    access.require_raw_rows(actor, project, "No such upload.")
     try:
         upload = OutcomeUpload.objects.select_for_update().get(pk=upload_id, project=project)
     except OutcomeUpload.DoesNotExist:
         raise NotFound("No such upload.") from None
-    if not (upload.uploaded_by_id == actor.pk or access.is_project_lead(actor, project)):
+    if not access.can_delete_outcome_upload(actor, upload, project):
         raise Forbidden("Only the person who uploaded this file or the project lead can delete it.")
-    if project.status == Status.PUBLISHED:
-        # A published finding's figures rest on these rows: changing them under it would let the
-        # finding and the next version be subtracted. Unpublishing (with a reason) comes first.
+    if access.outcome_data_locked(project):
         raise Conflict("The pupil data of a published finding is locked. Ask the alliance lead to unpublish "
                        "it, with a reason, before removing an upload.", code="published_data_locked")
     if upload.status == UploadStatus.DELETED:
