@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "research",
     "api",
     "frontend",
+    # Background jobs through the Tasks API (django-tasks: the backport of Django 6's django.tasks).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,27 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
+# Background jobs (large imports): the Tasks API with the database backend and its worker
+# (`manage.py run_worker`, which `make run` starts beside the server), or Redis/RQ when the site runs
+# on several machines (TASKS_BACKEND=rq, REDIS_URL). Application code uses only the Tasks API
+# (research/tasks_api.py), so Django 6's django.tasks takes these same settings.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower() or "database"
+if TASKS_BACKEND not in {"database", "rq"}:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'rq', not {TASKS_BACKEND!r}.")
+if TASKS_BACKEND == "rq":
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (e.g. redis://127.0.0.1:6379/0).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# RQ's queues (used only with TASKS_BACKEND=rq). An import job may take minutes: RQ's default is 3.
+RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+# Outcome files with more rows than this are imported by a background job (202 and a job to poll).
+IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 50_000)
+# A finished job's report (encrypted) is kept this long for the page to show, then deleted.
+IMPORT_JOB_KEEP_HOURS = env_int("IMPORT_JOB_KEEP_HOURS", 24)
 
 # Limits on what a user may send.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)

@@ -3,6 +3,7 @@ from .alliance import Alliance, AllianceSchool, Membership, School
 from .audit import PupilRowRead
 from .disclosed import DisclosedResults
 from .evidence import Evidence
+from .jobs import ImportJob
 from .measure import Measure
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
@@ -17,6 +18,7 @@ __all__ = [
     "DisclosedResults",
     "Evidence",
     "Follow",
+    "ImportJob",
     "JoinRequest",
     "Measure",
     "Membership",
