@@ -139,21 +139,35 @@ def _replace_existing(stage: Stage, measure_ids: list[int]) -> int:
     return replaced
 
 
-def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, filename: str = "",
-                    measure_id: int | None = None, mode: str = UploadMode.APPEND, dry_run: bool = False,
-                    progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Validate a file and, unless it is a dry run or any row fails, store its rows."""
+def check_outcome_import(*, actor, project: Project, stage_kind: str, size: int, measure_id: int | None = None,
+                         mode: str = UploadMode.APPEND) -> list[MeasureSpec]:
+    """Everything outcomes_import checks before it reads the file (who, the project's status, the stage,
+    the mode, the size, the measure); an import job runs it when the upload arrives, and again when it runs."""
     _check_may_upload(actor, project, stage_kind)
     if mode not in UploadMode.values:
         raise InvalidInput("Mode must be 'append' or 'replace'.", fields={"mode": ["Choose append or replace."]})
-    check_outcome_file_size(len(data))
-    measures = _measures(project, measure_id)
+    check_outcome_file_size(size)
+    return _measures(project, measure_id)
+
+
+def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, filename: str = "",
+                    measure_id: int | None = None, mode: str = UploadMode.APPEND, dry_run: bool = False,
+                    progress: Callable[[int, int], None] | None = None,
+                    on_parsed: Callable[[ParsedOutcomes], None] | None = None) -> ImportResult:
+    """Validate a file and, unless it is a dry run or any row fails, store its rows.
+
+    `on_parsed` is called once the file is read and checked, before anything is written; `progress`
+    (rows stored, rows to store) as the rows go in, inside the import's transaction."""
+    measures = check_outcome_import(actor=actor, project=project, stage_kind=stage_kind, size=len(data),
+                                    measure_id=measure_id, mode=mode)
     member = ProjectMember.objects.get(project=project, user=actor)
     parsed = parse_outcome_file(
         data=data, filename=filename, measures=measures, default_measure_id=measure_id,
         schools=_schools(project), default_school_id=member.school_id, secret=pseudonym_secret(),
         alliance_key=alliance_key(project), max_rows=settings.OUTCOME_MAX_ROWS, max_errors=MAX_ERRORS,
     )
+    if on_parsed is not None:
+        on_parsed(parsed)
     result = ImportResult(parsed=parsed, dry_run=dry_run, errors=list(parsed.errors), error_total=parsed.error_total)
     if not parsed.ok:
         return result
