@@ -3,6 +3,7 @@ from .alliance import Alliance, AllianceSchool, Membership, School
 from .audit import PupilRowRead
 from .disclosed import DisclosedResults
 from .evidence import Evidence
+from .imports import ImportAlias, ImportSettings
 from .jobs import ImportJob
 from .measure import Measure
 from .outcomes import OutcomeRecord, OutcomeUpload
@@ -18,6 +19,8 @@ __all__ = [
     "DisclosedResults",
     "Evidence",
     "Follow",
+    "ImportAlias",
+    "ImportSettings",
     "ImportJob",
     "JoinRequest",
     "Measure",
