@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from .errors import NotFound
-from .models import Evidence, OutcomeUpload, Project
+from .models import Evidence, ImportJob, OutcomeUpload, Project
 from .models.choices import JoinRequestStatus, Role, Status, Visibility
 from .statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
 
@@ -248,6 +248,21 @@ def can_manage_measures(user, alliance_id: int) -> bool:
     return is_staff(user) or is_alliance_lead(user, alliance_id)
 
 
+# --- import aliases and absence codes (per alliance) -----------------------------------------
+
+def can_see_import_aliases(user, alliance_id: int) -> bool:
+    """Whether the alliance's import aliases exist for the user at all: its members and staff (anyone
+    else gets 404, as for the alliance's drafts)."""
+    return is_staff(user) or is_alliance_member(user, alliance_id)
+
+
+def can_manage_import_aliases(user, alliance_id: int) -> bool:
+    """List, retarget and delete the alliance's import aliases and edit its absence codes: the alliance
+    lead (who answers for the alliance's data) and staff. Members create aliases only by confirming a
+    match in a successful upload; other members get 403."""
+    return is_staff(user) or is_alliance_lead(user, alliance_id)
+
+
 # --- pupil data -----------------------------------------------------------------------------
 
 def can_read_pupil_row_audit(user, project: Project) -> bool:
@@ -282,6 +297,13 @@ def outcome_data_locked(project: Project) -> bool:
     """A published finding's figures rest on its pupil rows: changing them under it would let the
     finding and its next version be subtracted. Unpublishing (with a reason) unlocks them."""
     return project.status == Status.PUBLISHED
+
+
+def can_follow_import_job(user, job: ImportJob) -> bool:
+    """An import job (its progress, and its report, which can quote cells of the file): only the person
+    who uploaded the file, and only while they may still see the project's pupil rows. Not staff, not
+    the alliance lead: the report is pupil-level data, like the rows. Everyone else gets 404."""
+    return (is_authenticated(user) and job.created_by_id == user.pk and can_see_raw_rows(user, job.project))
 
 
 def can_delete_outcome_upload(user, upload: OutcomeUpload, project: Project) -> bool:

@@ -17,9 +17,11 @@ from . import columns as col
 from .columns import ColumnPlan, columns_to_read, header_rank, plan_columns
 from .errors import ErrorLog
 from .limits import ReadLimits, configured_limits
+from .mapping import MAX_UNMATCHED, MEASURE, NO_MAPS, ROLES, SCHOOL, MappedValue, UnplacedValue, ValueMaps, absence_set
 from .pseudonym import pupil_keys
 from .readers import read_table
 from .specs import FileRejected, MeasureSpec, ParsedOutcomes, SchoolSpec, UnreadableFile, empty_records
+from .suggest import suggest_groups, suggest_measures, suggest_schools
 from .table import RawTable, too_many_rows_message
 from .validate import CheckedRows, ImportContext, RowChecker
 from .values import strip_cells
@@ -47,32 +49,40 @@ def parse_outcome_file(
     max_rows: int,
     max_errors: int = 100,
     limits: ReadLimits | None = None,
+    maps: ValueMaps | None = None,
+    absence_codes: list[str] | tuple[str, ...] | None = None,
 ) -> ParsedOutcomes:
     """Parse one uploaded outcome file. Problems with the file come back as data (a FileRejected
     or errors on the result), never as exceptions; only an empty `secret` raises ValueError.
 
     `filename` is not trusted for the format (the content decides) and is never echoed back.
     `limits` bound what the readers take on inside the file; by default the OUTCOME_MAX_* settings.
+    `maps` place the values a file spells its own way (research.imports.mapping); `absence_codes`
+    mark a pupil absent where a score belongs (None: the defaults; a blank cell always does).
     """
     if not secret:
         raise ValueError("a non-empty secret is required to pseudonymise pupil ids")
     measures, schools = list(measures), list(schools)
+    maps = maps or NO_MAPS
     try:
-        table = read_table(data, partial(header_rank, measures=measures),
-                           partial(columns_to_read, measures=measures), max_rows, limits or configured_limits())
+        table = read_table(data, partial(header_rank, measures=measures, measure_aliases=maps.measure),
+                           partial(columns_to_read, measures=measures, measure_aliases=maps.measure),
+                           max_rows, limits or configured_limits())
     except UnreadableFile as problem:
         logger.info("outcome file rejected while reading (%d bytes)", len(data))
         return FileRejected.because(problem.message, read_as=problem.read_as)
 
-    plan = plan_columns(table.headers, measures)
+    plan = plan_columns(table.headers, measures, maps.measure)
     columns_read = list(plan.labels)
     columns_dropped = [plan.labels[i] for i in plan.dropped]
     read_as = _describe_read(table, plan)
 
-    # The readers loaded only the used (and blank-header) columns: identifying ones were never read.
+    # The readers loaded only the used (and blank-header) columns, and in a file without a score column
+    # the unknown headings: identifying ones were never read.
     used = sorted(set(plan.roles.values()) | set(plan.measure_columns))
     stripped = {index: strip_cells(table.cells[index]) for index in used}
-    keep = _non_blank_rows(table.cells, stripped)
+    keep = _non_blank_rows(table.cells, stripped, skip=set(plan.candidates))
+    stripped.update({index: strip_cells(table.cells[index]) for index in plan.candidates})
     if table.unheaded is not None:
         keep |= table.unheaded
     overflow = table.overflow if table.overflow is not None else np.zeros(len(keep), dtype=bool)
@@ -96,16 +106,22 @@ def parse_outcome_file(
     log = ErrorLog(max_errors)
     for problem in plan.problems:
         log.add(problem)
-    log.add_rows(all_row_numbers[overflow], None, None, lambda i: SPLIT_ROW_MESSAGE)
-    context = ImportContext(measures, schools, default_measure_id, default_school_id)
-    checked = RowChecker(stripped, plan, row_numbers, context, log).run()
+    log.add_rows(all_row_numbers[overflow], None, None, lambda i: SPLIT_ROW_MESSAGE, problem="split_row")
+    context = ImportContext(measures, schools, default_measure_id, default_school_id, maps, absence_set(absence_codes))
+    checker = RowChecker(stripped, plan, row_numbers, context, log)
+    checked = checker.run()
+    read_as["columns_not_used"] = _not_used(plan, checker.heading_reasons)
+    unmatched, unmatched_total = _unmatched(checker.unplaced, measures, schools)
+    mapped = _mapped(checker.placed, plan, stripped, maps)
     logger.info("outcome file read: %s, %d rows, %d errors", read_as.get("format"), row_count, log.total)
     if log.total:
         records = empty_records()
     else:
         records = _records(checked, secret, alliance_key)
     return ParsedOutcomes(records=records, errors=log.errors(), error_total=log.total, columns_read=columns_read,
-                          columns_dropped=columns_dropped, read_as=read_as, row_count=row_count)
+                          columns_dropped=columns_dropped, read_as=read_as, row_count=row_count,
+                          error_groups=log.groups(), unmatched=unmatched, unmatched_total=unmatched_total,
+                          mapped=mapped, absent=dict(checker.absent))
 
 
 def _describe_read(table: RawTable, plan: ColumnPlan) -> dict[str, Any]:
@@ -116,17 +132,46 @@ def _describe_read(table: RawTable, plan: ColumnPlan) -> dict[str, Any]:
                      for i, m in plan.measure_columns.items()],
         "columns_used": {role: plan.labels[i] for role, i in plan.roles.items()},
         "columns_ignored": [plan.labels[i] for i in plan.ignored],
+        "columns_not_used": _not_used(plan, {}),
     }
 
 
-def _non_blank_rows(cells: pd.DataFrame, stripped: dict[int, np.ndarray]) -> np.ndarray:
+def _not_used(plan: ColumnPlan, settled: dict[int, str]) -> list[dict[str, str]]:
+    """Every column neither used nor dropped as identifying, in file order, with why."""
+    reasons = {**plan.not_used, **settled}
+    return [{"column": plan.labels[i], "reason": reasons[i]} for i in sorted(reasons)]
+
+
+def _unmatched(unplaced: dict[str, list[tuple[str, int, str, bool]]], measures: list[MeasureSpec],
+               schools: list[SchoolSpec]) -> tuple[dict[str, list[UnplacedValue]], dict[str, int]]:
+    suggest = {SCHOOL: lambda v: suggest_schools(v, schools), MEASURE: lambda v: suggest_measures(v, measures)}
+    found: dict[str, list[UnplacedValue]] = {}
+    for role in ROLES:
+        entries = unplaced.get(role, [])
+        propose = suggest.get(role, suggest_groups)
+        found[role] = [UnplacedValue(value, rows, column, heading, tuple(propose(value)))
+                       for value, rows, column, heading in entries[:MAX_UNMATCHED]]
+    return found, {role: len(unplaced.get(role, [])) for role in ROLES}
+
+
+def _mapped(placed: dict[str, list[MappedValue]], plan: ColumnPlan, cells: dict[int, np.ndarray],
+            maps: ValueMaps) -> dict[str, list[MappedValue]]:
+    """Values a map placed; for measures, first the headings (wide files) an alias or map placed."""
+    headings = [MappedValue(MEASURE, plan.labels[i], int(np.count_nonzero(cells[i] != "")), m.id,
+                            maps.source(MEASURE, plan.labels[i]), heading=True) for i, m in plan.aliased.items()]
+    return {role: ([*headings, *placed.get(role, [])] if role == MEASURE else list(placed.get(role, [])))
+            for role in ROLES}
+
+
+def _non_blank_rows(cells: pd.DataFrame, stripped: dict[int, np.ndarray], skip: set[int]) -> np.ndarray:
     """Rows with content in any column that was read. Rows blank there (',,,,' lines, spacer rows,
     a name with nothing else) hold nothing to import and are skipped silently; a row with a score
-    but no pupil id is kept, so that it is reported."""
+    but no pupil id is kept, so that it is reported. Columns in `skip` (headings that may or may not
+    turn out to hold a measure) decide nothing."""
     keep = np.zeros(len(cells), dtype=bool)
     for values in stripped.values():
         keep |= values != ""
-    others = [c for c in cells.columns if c not in stripped]
+    others = [c for c in cells.columns if c not in stripped and c not in skip]
     undecided = np.flatnonzero(~keep)
     if others and len(undecided):
         rest = cells.iloc[undecided].loc[:, others]

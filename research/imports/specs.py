@@ -38,9 +38,11 @@ class RowError:
     column: str | None
     value: str | None
     message: str
+    problem: str = "invalid"  # the kind of problem, a stable code: errors group by (column, problem)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
+                "problem": self.problem}
 
 
 # Column -> dtype of the records frame handed to the storing service.
@@ -65,7 +67,14 @@ def empty_records() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ParsedOutcomes:
-    """The outcome of parsing one file. All or nothing: when `errors` is non-empty, `records` is empty."""
+    """The outcome of parsing one file. All or nothing: when `errors` is non-empty, `records` is empty.
+
+    `error_groups` (research.imports.errors.ErrorGroup) count every error, one per column and problem;
+    `unmatched` lists, per role (school, measure, group), the values no map placed
+    (research.imports.mapping.UnplacedValue) and `unmatched_total` how many there were; `mapped` the
+    values an alias or the upload's own map placed; `absent` the score cells left blank or holding an
+    absence code, per measure id.
+    """
 
     records: pd.DataFrame
     errors: list[RowError]
@@ -74,6 +83,11 @@ class ParsedOutcomes:
     columns_dropped: list[str]
     read_as: dict[str, Any]
     row_count: int
+    error_groups: list[Any] = field(default_factory=list)
+    unmatched: dict[str, list[Any]] = field(default_factory=dict)
+    unmatched_total: dict[str, int] = field(default_factory=dict)
+    mapped: dict[str, list[Any]] = field(default_factory=dict)
+    absent: dict[int, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -96,15 +110,22 @@ class FileRejected(ParsedOutcomes):
         columns_read: list[str] | None = None,
         columns_dropped: list[str] | None = None,
         row_count: int = 0,
+        unmatched: dict[str, list[Any]] | None = None,
+        unmatched_total: dict[str, int] | None = None,
     ) -> FileRejected:
+        from .errors import FILE, ErrorGroup  # errors imports this module
+
         return cls(
             records=empty_records(),
-            errors=[RowError(row=None, column=None, value=None, message=message)],
+            errors=[RowError(row=None, column=None, value=None, message=message, problem=FILE)],
             error_total=1,
             columns_read=list(columns_read or []),
             columns_dropped=list(columns_dropped or []),
             read_as=dict(read_as or {}),
             row_count=row_count,
+            error_groups=[ErrorGroup(column=None, problem=FILE, message=message, count=1)],
+            unmatched=dict(unmatched or {}),
+            unmatched_total=dict(unmatched_total or {}),
         )
 
     @property

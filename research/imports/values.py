@@ -97,6 +97,21 @@ def parse_group(text: str) -> Any:
     return GROUP_WORDS.get(_token(text), INVALID)
 
 
+def group_matcher(aliases: dict[str, str] | None = None) -> Callable[[str], Any]:
+    """parse_group, then the aliases (normalised value -> group word) for what it does not know."""
+    from .mapping import normalise_value
+
+    aliases = aliases or {}
+
+    def match(text: str) -> Any:
+        found = parse_group(text)
+        if found is INVALID:
+            return aliases.get(normalise_value(text), INVALID)
+        return found
+
+    return match
+
+
 def parse_yes_no(text: str) -> Any:
     token = _token(text)
     if token in _UNKNOWN:
@@ -127,31 +142,52 @@ def parse_year(text: str) -> Any:
     return year if 0 <= year <= 13 else INVALID
 
 
-def school_matcher(schools: list[SchoolSpec]) -> Callable[[str], Any]:
-    """Cell text -> school id by URN (6 digits) or by name (any case, spaces collapsed)."""
+def school_matcher(schools: list[SchoolSpec], aliases: dict[str, int] | None = None) -> Callable[[str], Any]:
+    """Cell text -> school id by URN (6 digits) or by name (any case, spaces collapsed), then by the
+    aliases (normalised value -> school id) naming one of these schools."""
+    from .mapping import normalise_value
+
     by_urn = {s.urn.strip(): s.id for s in schools if s.urn and s.urn.strip()}
     by_name = {" ".join(s.name.lower().split()): s.id for s in schools}
+    known = {s.id for s in schools}
+    by_alias = {key: target for key, target in (aliases or {}).items() if target in known}
 
     def match(text: str) -> Any:
         if not text:
             return None
         if text.isdigit() and text in by_urn:
             return by_urn[text]
-        return by_name.get(" ".join(text.lower().split()), by_urn.get(text, INVALID))
+        found = by_name.get(" ".join(text.lower().split()), by_urn.get(text, INVALID))
+        return by_alias.get(normalise_value(text), INVALID) if found is INVALID else found
 
     return match
 
 
-def measure_matcher(measures: list[MeasureSpec]) -> Callable[[str], Any]:
-    """Cell text -> measure id by name, compared like headers (any case, punctuation ignored)."""
+def measure_matcher(measures: list[MeasureSpec], aliases: dict[str, int] | None = None) -> Callable[[str], Any]:
+    """Cell text -> measure id by name, compared like headers (any case, punctuation ignored), then by
+    the aliases (normalised value -> measure id) naming one of these measures."""
     from .columns import normalise_header  # local: columns imports nothing from here, keep it that way
+    from .mapping import normalise_value
 
     by_name = {normalise_header(m.name): m.id for m in measures}
+    known = {m.id for m in measures}
+    by_alias = {key: target for key, target in (aliases or {}).items() if target in known}
 
     def match(text: str) -> Any:
         if not text:
             return None
-        return by_name.get(normalise_header(text), INVALID)
+        found = by_name.get(normalise_header(text), INVALID)
+        return by_alias.get(normalise_value(text), INVALID) if found is INVALID else found
+
+    return match
+
+
+def absence_matcher(codes: frozenset[str]) -> Callable[[str], bool]:
+    """Cell text -> whether it says the pupil was absent (blank, or one of the normalised codes)."""
+    from .mapping import normalise_code
+
+    def match(text: str) -> bool:
+        return not text or normalise_code(text) in codes
 
     return match
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,11 +18,14 @@ from django.utils import timezone
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..files import human_size
+from ..imports.errors import group_row_errors
 from ..imports.pipeline import parse_outcome_file
 from ..imports.specs import MeasureSpec, ParsedOutcomes, RowError, SchoolSpec
 from ..models import OutcomeRecord, OutcomeUpload, Project, ProjectMember, Stage
 from ..models.outcomes import UploadMode, UploadStatus
+from ..selectors.import_aliases import absence_codes_for
 from .common import model_update
+from .import_aliases import import_aliases_store, import_maps_check, import_value_maps
 from .record_insert import insert_rows, record_rows
 from .stages import stage_is_reached
 
@@ -39,6 +43,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     error_total: int = 0
     would_replace: int = 0
+    error_groups: list = field(default_factory=list)  # research.imports.errors.ErrorGroup, every error counted
 
     @property
     def ok(self) -> bool:
@@ -119,11 +124,13 @@ def _existing_conflicts(stage: Stage, parsed: ParsedOutcomes) -> list[RowError]:
     pupil_column = parsed.read_as.get("columns_used", {}).get("pupil_id")
     clash = [(m, k) in existing for m, k in zip(records["measure_id"], records["pupil_key"])]
     return [
-        RowError(row=int(row), column=pupil_column, value=None,
-                 message="This pupil already has a score for this stage and measure from an earlier upload. "
-                         "Upload with mode 'replace' to replace the stage's data, or remove the row.")
+        RowError(row=int(row), column=pupil_column, value=None, message=ALREADY_STORED, problem="already_stored")
         for row in records.loc[clash, "source_row"]
     ]
+
+
+ALREADY_STORED = ("This pupil already has a score for this stage and measure from an earlier upload. "
+                  "Upload with mode 'replace' to replace the stage's data, or remove the row.")
 
 
 def _replace_existing(stage: Stage, measure_ids: list[int]) -> int:
@@ -153,22 +160,30 @@ def check_outcome_import(*, actor, project: Project, stage_kind: str, size: int,
 def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, filename: str = "",
                     measure_id: int | None = None, mode: str = UploadMode.APPEND, dry_run: bool = False,
                     progress: Callable[[int, int], None] | None = None,
-                    on_parsed: Callable[[ParsedOutcomes], None] | None = None) -> ImportResult:
+                    on_parsed: Callable[[ParsedOutcomes], None] | None = None,
+                    maps: Mapping[str, Mapping[str, Any] | None] | None = None) -> ImportResult:
     """Validate a file and, unless it is a dry run or any row fails, store its rows.
 
     `on_parsed` is called once the file is read and checked, before anything is written; `progress`
-    (rows stored, rows to store) as the rows go in, inside the import's transaction."""
+    (rows stored, rows to store) as the rows go in, inside the import's transaction. `maps` ({"school":
+    {file value: school id}, "measure": {...: measure id}, "group": {...: "intervention"}}) place values
+    the file spells its own way, over the alliance's stored aliases; a stored upload keeps them as aliases."""
     measures = check_outcome_import(actor=actor, project=project, stage_kind=stage_kind, size=len(data),
                                     measure_id=measure_id, mode=mode)
     member = ProjectMember.objects.get(project=project, user=actor)
+    schools = _schools(project)
+    explicit = import_maps_check(maps=maps or {}, measures=measures, schools=schools)
     parsed = parse_outcome_file(
         data=data, filename=filename, measures=measures, default_measure_id=measure_id,
-        schools=_schools(project), default_school_id=member.school_id, secret=pseudonym_secret(),
+        schools=schools, default_school_id=member.school_id, secret=pseudonym_secret(),
         alliance_key=alliance_key(project), max_rows=settings.OUTCOME_MAX_ROWS, max_errors=MAX_ERRORS,
+        maps=import_value_maps(alliance_id=project.alliance_id, explicit=explicit),
+        absence_codes=absence_codes_for(alliance_id=project.alliance_id),
     )
     if on_parsed is not None:
         on_parsed(parsed)
-    result = ImportResult(parsed=parsed, dry_run=dry_run, errors=list(parsed.errors), error_total=parsed.error_total)
+    result = ImportResult(parsed=parsed, dry_run=dry_run, errors=list(parsed.errors), error_total=parsed.error_total,
+                          error_groups=list(parsed.error_groups))
     if not parsed.ok:
         return result
     with transaction.atomic():
@@ -179,6 +194,7 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
             conflicts = _existing_conflicts(stage, parsed)
             if conflicts:
                 result.errors, result.error_total = conflicts[:MAX_ERRORS], len(conflicts)
+                result.error_groups = group_row_errors(conflicts, "already_stored", ALREADY_STORED)
                 return result
         else:
             result.would_replace = OutcomeRecord.objects.filter(stage=stage, measure_id__in=measure_ids).count()
@@ -193,6 +209,7 @@ def outcomes_import(*, actor, project: Project, stage_kind: str, data: bytes, fi
         )
         insert_rows(record_rows(parsed.records, project_id=project.pk, stage_id=stage.pk, upload_id=upload.pk),
                     progress)
+        import_aliases_store(actor=actor, alliance_id=project.alliance_id, explicit=explicit)
         Project.objects.filter(pk=project.pk).update(updated_at=timezone.now())
         logger.info("outcome upload %s: %d records into project %s stage %s", upload.pk, upload.record_count,
                     project.pk, stage_kind)

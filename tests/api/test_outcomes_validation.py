@@ -65,7 +65,7 @@ def test_a_pupil_twice_in_one_file_is_an_error(world, api, seeded):
 def test_xlsx_errors_use_the_sheets_row_numbers(world, api, seeded):
     # given a workbook with two title rows, the header on row 3 and a bad score on sheet row 5
     rows = [["Maths baseline"], [], *long_rows(pupils(3, start=50), project_urns(seeded))]
-    rows[4][4] = "n/a"
+    rows[4][4] = "n/k"  # not a number (n/a would mark the pupil absent)
     # when it is uploaded
     response = post_file(api(world.user("member")), seeded, xlsx_bytes(rows), name="x.xlsx", measure=world.measure)
     # then the error names row 5, as Excel shows it

@@ -24,12 +24,13 @@ def test_blank_pupil_id():
     assert "pupil id is blank" in messages(result)[0]
 
 
-def test_non_numeric_and_blank_scores():
+def test_non_numeric_scores_are_errors_and_blank_or_absence_codes_are_not():
+    # (a blank score or an absence code such as n/a marks the pupil absent: tests/api/test_import_absence.py)
     result = _parse_rows(["A1", "I", "five"], ["A2", "C", ""], ["A3", "C", "n/a"])
     _assert_all_or_nothing(result)
-    assert located(result) == [(2, "Score", "five"), (3, "Score", ""), (4, "Score", "n/a")]
+    assert located(result) == [(2, "Score", "five")]
     assert "'five' is not a number" in messages(result)[0]
-    assert "score is blank" in messages(result)[1]
+    assert result.absent == {READING.id: 2}
 
 
 def test_score_above_and_below_the_scale():
