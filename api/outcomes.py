@@ -1,5 +1,6 @@
 """/projects/{id}/outcome-uploads/ and /outcomes/: pupil data, for the project group only."""
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, extend_schema_field,
+                                   inline_serializer)
 from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -7,6 +8,7 @@ from rest_framework.views import APIView
 from research.models.choices import StageKind
 from research.models.outcomes import UploadMode
 from research.selectors.outcomes import outcome_csv_rows, outcome_records_for, outcome_upload_get, outcome_uploads_for
+from research.services.import_jobs import import_job_create
 from research.services.outcomes import (
     ImportResult,
     check_may_see_outcomes,
@@ -17,6 +19,8 @@ from research.services.outcomes import (
 
 from .common import ProjectScopedMixin, display_name
 from .csv_export import csv_response
+from .import_mapping import JSONMapField, mapping_body, mapping_fields, maps_from
+from .jobs import JobOut, accept_import_job
 from .pagination import PageNumberPagination
 from .throttles import UploadThrottle
 
@@ -28,6 +32,11 @@ class OutcomeUploadIn(serializers.Serializer):
                                        help_text="The measure of a long-format file (one score column).")
     mode = serializers.ChoiceField(choices=UploadMode.choices, default=UploadMode.APPEND)
     dry_run = serializers.BooleanField(default=False, help_text="Validate and report; store nothing.")
+    school_map = JSONMapField(required=False, help_text="JSON object: a school as the file writes it -> school id.")
+    measure_map = JSONMapField(required=False, help_text=(
+        "JSON object: a measure as the file writes it, or a wide file's column heading -> measure id."))
+    group_map = JSONMapField(required=False, help_text="JSON object: a group as the file writes it -> "
+                                                       "'intervention' or 'comparison'.")
 
 
 class ReadAsOut(serializers.Serializer):
@@ -46,6 +55,9 @@ class ReadAsOut(serializers.Serializer):
     columns_used = serializers.DictField(child=serializers.CharField(), required=False,
                                          help_text="The column read for each role (pupil_id, group, score...).")
     columns_ignored = serializers.ListField(child=serializers.CharField(), required=False)
+    columns_not_used = inline_serializer("ColumnNotUsed", {
+        "column": serializers.CharField(), "reason": serializers.CharField()}, many=True, required=False,
+        help_text="Every column neither used nor dropped as identifying, with why.")
 
 
 @extend_schema_field(ReadAsOut)
@@ -107,6 +119,7 @@ def _import_fields(required: bool) -> dict:
                                                  help_text="Identifying columns dropped unread."),
         "read_as": ReadAsOut(required=required),
         "upload": OutcomeUploadOut(required=required, allow_null=True, help_text="The stored upload, or null."),
+        **mapping_fields(required),
     }
 
 
@@ -143,14 +156,13 @@ def import_response(result: ImportResult) -> Response:
         "columns_dropped": parsed.columns_dropped,
         "read_as": parsed.read_as,
         "upload": OutcomeUploadOut(result.upload).data if result.upload else None,
+        **mapping_body(result),
     }
     if not result.ok:
-        shown = len(result.errors)
-        more = f" The first {shown} are listed." if result.error_total > shown else ""
         body.update({
             "code": "invalid_file",
-            "detail": f"The file has {result.error_total} problem{'s' if result.error_total != 1 else ''}; "
-                      f"nothing was saved.{more} Fix them and upload the file again.",
+            "detail": f"The file has {body['error_summary']['text']}; nothing was saved. "
+                      "Fix them and upload the file again.",
             "row_errors": [error.as_dict() for error in result.errors],
             "error_total": result.error_total,
         })
@@ -168,7 +180,10 @@ class OutcomeUploadsView(ProjectScopedMixin, APIView):
         return Response(OutcomeUploadOut(uploads, many=True).data)
 
     @extend_schema(request={"multipart/form-data": OutcomeUploadIn},
-                   responses={201: OutcomeImportOut, 200: OutcomeImportOut, 400: OutcomeImportRejectedOut})
+                   responses={201: OutcomeImportOut, 200: OutcomeImportOut, 400: OutcomeImportRejectedOut,
+                              202: OpenApiResponse(JobOut, description="A file above IMPORT_JOB_ROWS rows: imported "
+                                                   "in the background. The body is the job (GET /api/v1/jobs/{id}/ "
+                                                   "to follow it); its result is this answer's 200/201/400 body.")})
     def post(self, request, project_id):
         project = self.get_project()
         check_may_see_outcomes(request.user, project)  # before looking at the form: non-members get 404
@@ -177,11 +192,14 @@ class OutcomeUploadsView(ProjectScopedMixin, APIView):
         values = data.validated_data
         upload = values["file"]
         check_outcome_file_size(upload.size)  # before reading it into memory
-        result = outcomes_import(
-            actor=request.user, project=project, stage_kind=values["stage"], data=upload.read(),
-            filename=upload.name or "", measure_id=values["measure"], mode=values["mode"],
-            dry_run=values["dry_run"],
-        )
+        content, filename = upload.read(), upload.name or ""
+        # outcomes_import's other arguments: a job (a file above IMPORT_JOB_ROWS rows) keeps them as JSON.
+        options = {"stage_kind": values["stage"], "measure_id": values["measure"], "mode": values["mode"],
+                   "dry_run": values["dry_run"], "maps": maps_from(values)}
+        job = import_job_create(actor=request.user, project=project, data=content, filename=filename, options=options)
+        if job is not None:
+            return accept_import_job(job)  # 202: the job runs in the worker
+        result = outcomes_import(actor=request.user, project=project, data=content, filename=filename, **options)
         return import_response(result)
 
 

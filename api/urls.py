@@ -2,7 +2,8 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
-from . import audit, auth, catalog, charts, findings, follows, evidence, members, outcomes, results, stages, synthesis
+from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
+from . import import_aliases
 from .projects import views as projects
 
 class IdRouter(SimpleRouter):
@@ -56,11 +57,18 @@ urlpatterns = [
     path("findings/<slug:slug>/charts/<chartname:name>.<chartfmt:fmt>", findings.FindingChartView.as_view(),
          name="finding-chart"),
     path("findings/<slug:slug>/files/<id:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
+    path("jobs/<id:job_id>/", jobs.JobView.as_view(), name="job"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
     path("feed/", follows.FeedView.as_view(), name="feed"),
     path("alliances/<id:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     path("alliances/<id:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
+    path("alliances/<id:alliance_id>/import-aliases/", import_aliases.ImportAliasesView.as_view(),
+         name="alliance-import-aliases"),
+    path("alliances/<id:alliance_id>/import-aliases/<id:alias_id>/", import_aliases.ImportAliasDetailView.as_view(),
+         name="alliance-import-alias"),
+    path("alliances/<id:alliance_id>/import-settings/", import_aliases.ImportSettingsView.as_view(),
+         name="alliance-import-settings"),
     *router.urls,
     # Anything else under /api/ answers JSON, never Django's HTML 404 page.
     re_path(r"^[\s\S]*$", auth.api_not_found),  # [\s\S]: even a path holding a newline

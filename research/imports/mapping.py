@@ -112,9 +112,10 @@ class MappedValue:
     target: int | str
     source: str  # "alias" or "map"
     heading: bool = False
+    name: str = ""  # the target's name
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "rows": self.rows, "id": self.target, "source": self.source,
+        return {"value": self.value, "rows": self.rows, "id": self.target, "name": self.name, "source": self.source,
                 "heading": self.heading}
 
 

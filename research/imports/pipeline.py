@@ -7,17 +7,20 @@ this and writes `records` only when `ok`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import GROUP_LABELS
 from . import columns as col
 from .columns import ColumnPlan, columns_to_read, header_rank, plan_columns
 from .errors import ErrorLog
 from .limits import ReadLimits, configured_limits
-from .mapping import MAX_UNMATCHED, MEASURE, NO_MAPS, ROLES, SCHOOL, MappedValue, UnplacedValue, ValueMaps, absence_set
+from .mapping import (GROUP, MAX_UNMATCHED, MEASURE, NO_MAPS, ROLES, SCHOOL, MappedValue, UnplacedValue, ValueMaps,
+                      absence_set)
 from .pseudonym import pupil_keys
 from .readers import read_table
 from .specs import FileRejected, MeasureSpec, ParsedOutcomes, SchoolSpec, UnreadableFile, empty_records
@@ -112,7 +115,7 @@ def parse_outcome_file(
     checked = checker.run()
     read_as["columns_not_used"] = _not_used(plan, checker.heading_reasons)
     unmatched, unmatched_total = _unmatched(checker.unplaced, measures, schools)
-    mapped = _mapped(checker.placed, plan, stripped, maps)
+    mapped = _mapped(checker.placed, plan, stripped, maps, measures, schools)
     logger.info("outcome file read: %s, %d rows, %d errors", read_as.get("format"), row_count, log.total)
     if log.total:
         records = empty_records()
@@ -155,12 +158,16 @@ def _unmatched(unplaced: dict[str, list[tuple[str, int, str, bool]]], measures: 
 
 
 def _mapped(placed: dict[str, list[MappedValue]], plan: ColumnPlan, cells: dict[int, np.ndarray],
-            maps: ValueMaps) -> dict[str, list[MappedValue]]:
-    """Values a map placed; for measures, first the headings (wide files) an alias or map placed."""
+            maps: ValueMaps, measures: list[MeasureSpec], schools: list[SchoolSpec]) -> dict[str, list[MappedValue]]:
+    """Values a map placed, with their targets' names; for measures, first the headings (wide files)."""
+    names = {SCHOOL: {s.id: s.name for s in schools}, MEASURE: {m.id: m.name for m in measures},
+             GROUP: dict(GROUP_LABELS)}
     headings = [MappedValue(MEASURE, plan.labels[i], int(np.count_nonzero(cells[i] != "")), m.id,
                             maps.source(MEASURE, plan.labels[i]), heading=True) for i, m in plan.aliased.items()]
-    return {role: ([*headings, *placed.get(role, [])] if role == MEASURE else list(placed.get(role, [])))
-            for role in ROLES}
+    found = {role: ([*headings, *placed.get(role, [])] if role == MEASURE else list(placed.get(role, [])))
+             for role in ROLES}
+    return {role: [replace(v, name=names[role].get(v.target, str(v.target))) for v in values]
+            for role, values in found.items()}
 
 
 def _non_blank_rows(cells: pd.DataFrame, stripped: dict[int, np.ndarray], skip: set[int]) -> np.ndarray:

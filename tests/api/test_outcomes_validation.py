@@ -42,7 +42,7 @@ def test_row_errors_name_spreadsheet_rows_and_nothing_is_written(world, api, see
     body = response.json()
     assert body["code"] == "invalid_file" and body["stored"] is False and body["upload"] is None
     assert errors_at(body) == [(3, "Score"), (4, "Group"), (5, "Score"), (6, "School")]
-    assert body["error_total"] == 4 and "4 problems; nothing was saved" in body["detail"]
+    assert body["error_total"] == 4 and "4 problems in 4 rows; nothing was saved" in body["detail"]
     assert [e["value"] for e in body["row_errors"]] == ["absent", "Maybe", "105", outsider_urn]
     assert all(len(e["message"]) > 20 for e in body["row_errors"])
     assert counts() == before
@@ -79,12 +79,14 @@ def test_error_list_is_capped_with_the_true_total(world, api, seeded):
     before = counts()
     # when it is uploaded
     response = post_file(api(world.user("member")), seeded, csv_bytes(rows), measure=world.measure)
-    # then 100 errors are listed (the first rows), the total says 150, and nothing is stored
+    # then 100 errors are listed (the first rows), the total says 150, the one group holds all 150 rows,
+    # and nothing is stored
     assert response.status_code == 400
     body = response.json()
     assert len(body["row_errors"]) == 100 and body["error_total"] == 150
     assert [e["row"] for e in body["row_errors"]] == list(range(2, 102))
-    assert "150 problems" in body["detail"] and "first 100" in body["detail"]
+    assert "1 problem in 150 rows" in body["detail"]
+    assert [(g["count"], g["rows"]) for g in body["error_groups"]] == [(150, "2-151")]
     assert counts() == before
 
 
