@@ -74,6 +74,14 @@ def evidence_url(status, visibility, suffix=""):
     return lambda w, ctx: f"/api/v1/projects/{w.projects[status].id}/evidence/{ctx[visibility].id}/{suffix}"
 
 
+def import_job(world):
+    """A queued import job the member started (nothing runs it here)."""
+    from research.models import ImportJob
+
+    return {"job": ImportJob.objects.create(project=world.projects["theory"], created_by=world.user("member"),
+                                            options={"stage_kind": "theory"}, size=1, sha256="0" * 64)}
+
+
 def propose_body(w, ctx):
     return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
             "phase": "ks2", "academic_year": "2025/26"}
@@ -188,6 +196,9 @@ CASES = [
          row(401, 404, 403, 403, 403, 200, 200)),
     Case("pupil-row reads (published)", "get", project_url("published", "pupil-row-reads/"),
          row(401, 403, 403, 403, 403, 200, 200)),
+    # an import job (issue 13): its uploader only; its report can quote the file's cells, like pupil rows
+    Case("import job (the member's)", "get", lambda w, c: f"/api/v1/jobs/{c['job'].id}/",
+         row(401, 404, 404, 200, 404, 404, 404), setup=import_job),
 ]
 
 

@@ -2,6 +2,7 @@
 import { api, upload } from "./api.js";
 import { $, announce, el, fill, formatDate, humanise, labelOf, muted, options, replace, table } from "./dom.js";
 import { clearErrors, onSubmit, showErrorBox, showErrors } from "./forms.js";
+import { followJob, isJob, jobProgress } from "./jobs.js";
 import { ask } from "./transitions.js";
 
 function preview(page, r) {
@@ -15,15 +16,27 @@ function preview(page, r) {
     r.summary.map((s) => [page.project.measure_details.find((m) => m.id === s.measure)?.name, humanise(s.group), `${s.records}`])));
 }
 
+/** A large file's job, on the bar: the phase in words (read out once each), the scores stored as its value. */
+function showJob(bar, job) {
+  const { text, value, max } = jobProgress(job);
+  $("#outcome-progress-label").textContent = "Importing in the background";
+  if ($("#outcome-progress-text").textContent !== text) $("#outcome-progress-text").textContent = text;
+  if (value == null) bar.removeAttribute("value"); // still moving, without a measure
+  else Object.assign(bar, { max, value });
+}
+
 async function send(page, form, data) {
   const [errors, box, bar] = ["#outcome-errors", "#outcome-preview", "#outcome-progress-bar"].map((id) => $(id));
   errors.hidden = true;
   clearErrors(form);
   box.hidden = true;
-  bar.value = 0;
+  Object.assign(bar, { max: 100, value: 0 });
+  $("#outcome-progress-label").textContent = "Uploading";
+  $("#outcome-progress-text").textContent = "";
   bar.parentNode.hidden = false;
   try {
-    const result = await upload(`projects/${page.id}/outcome-uploads/`, data, (percent) => { bar.value = percent; });
+    let result = await upload(`projects/${page.id}/outcome-uploads/`, data, (percent) => { bar.value = percent; });
+    if (isJob(result)) result = await followJob(result, (job) => showJob(bar, job)); // 202: a large file
     preview(page, result);
     box.hidden = false;
     box.focus(); // read out from its heading
