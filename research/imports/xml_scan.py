@@ -1,4 +1,8 @@
-"""Checks a workbook's XML as openpyxl reads it, and stops the read at the first limit passed.
+"""Checks a workbook's XML as it is unpacked, and stops at the first limit passed.
+
+The .xlsx reader runs every part through it while making the copy calamine reads (xlsx_copy.py); the
+limits were set against openpyxl, the reader before it, whose costs are described below. They bound
+calamine too, which holds less per cell.
 
 openpyxl builds each sheet row (and each shared text) as a tree before handing it over, keeps every
 formatted row's attributes, pads each row out to its last column and fills in missing rows one by

@@ -268,6 +268,34 @@ def _csv_at_the_limits(path: Path) -> None:
     path.write_text(header + 'A0,I,5,"quoted"\n' + "".join(f"A{n}{row}" for n in range(1, 20_000)))
 
 
+def _far_apart_cells(path: Path) -> None:
+    """Two values, A2 and SF251000: within every count, but a 125-million-cell grid if laid out densely
+    (calamine's way: given this file unchecked, it aborts the process)."""
+    _sheet_xlsx(path, _header_row() + b'<row r="2"><c r="A2"><v>1</v></c></row>'
+                b'<row r="3"><c r="SF251000"><v>2</v></c></row>')
+
+
+def _cell_far_below(path: Path) -> None:
+    """A cell whose own reference (A1048576) is far below the row it sits in (row 3)."""
+    _sheet_xlsx(path, _header_row() + b'<row r="2"><c r="A2"><v>1</v></c></row>'
+                b'<row r="3"><c r="A1048576"><v>2</v></c></row>')
+
+
+def _unreferenced_far_cell(path: Path) -> None:
+    """A cell without a reference, placed by the running count in row 250,999, and one in column SF."""
+    _sheet_xlsx(path, _header_row() + b'<row r="2"><c r="SF2"><v>1</v></c></row>'
+                b'<row r="250999"><c><v>2</v></c></row>')
+
+
+def _duplicate_sheet(path: Path) -> None:
+    """Two parts of one name: one reader may take the first, another the last."""
+    harmless = packed("xl/worksheets/sheet1.xml", SHEET_HEAD + _header_row() + SHEET_TAIL)
+    parts = workbook_parts(harmless)
+    far = packed("xl/worksheets/sheet1.xml", SHEET_HEAD + _header_row() + b'<row r="2"><c r="A2"><v>1</v></c>'
+                 b'</row><row r="3"><c r="SF251000"><v>2</v></c></row>' + SHEET_TAIL)
+    write_zip(path, [*parts, far])
+
+
 def _mimetype_8gb(path: Path) -> None:
     write_zip(path, [repeated("mimetype", b"a" * 1024, 8 * 1024 * 1024), packed("content.xml", b"<x/>")])
 
@@ -313,6 +341,10 @@ BOMBS = [
     Bomb("xlsx entity expansion", _entity_expansion, "XML declarations"),
     Bomb("xlsx one cell of 700 KB", _long_text, "longer than 32,767 characters"),
     Bomb("xlsx 4.5 million tags of formatted text", _rich_text, "formatted runs of text"),
+    Bomb("xlsx two values 125 million cells apart", _far_apart_cells, "cells to lay out"),
+    Bomb("xlsx a cell referenced far below its row", _cell_far_below, "rows down to row 1,048,576"),
+    Bomb("xlsx an unreferenced cell far below", _unreferenced_far_cell, "cells to lay out"),
+    Bomb("xlsx two parts of one name", _duplicate_sheet, "two parts called"),
     Bomb("zip with an 8 GB mimetype", _mimetype_8gb, "zip archive"),
     Bomb("zip with 60,000 entries", _many_entries, "holds 60,000 files"),
     Bomb("csv header of 10 million columns", _csv_wide_header, "10,000,003 columns; at most 500"),
