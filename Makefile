@@ -24,7 +24,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The server and, beside it, the background-job worker (large imports): Ctrl-C stops both, the worker
+# once its running job is done. The worker runs in a session of its own (setsid), so the terminal's
+# Ctrl-C reaches only the server, and the worker is stopped once, with SIGTERM, when the server ends.
 run: demo
+	@$$(command -v setsid) $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite but the browser tests, on SQLite (or on PostgreSQL with DATABASE_URL set).
