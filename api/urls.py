@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
-from . import import_aliases
+from . import alliance_schools, import_aliases
 from .projects import views as projects
 
 class IdRouter(SimpleRouter):
@@ -63,6 +63,10 @@ urlpatterns = [
     path("feed/", follows.FeedView.as_view(), name="feed"),
     path("alliances/<id:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     path("alliances/<id:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
+    path("alliances/<id:alliance_id>/schools/", alliance_schools.AllianceSchoolsView.as_view(),
+         name="alliance-schools"),
+    path("alliances/<id:alliance_id>/schools/import/", alliance_schools.AllianceSchoolsImportView.as_view(),
+         name="alliance-schools-import"),
     path("alliances/<id:alliance_id>/import-aliases/", import_aliases.ImportAliasesView.as_view(),
          name="alliance-import-aliases"),
     path("alliances/<id:alliance_id>/import-aliases/<id:alias_id>/", import_aliases.ImportAliasDetailView.as_view(),

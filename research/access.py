@@ -248,6 +248,21 @@ def can_manage_measures(user, alliance_id: int) -> bool:
     return is_staff(user) or is_alliance_lead(user, alliance_id)
 
 
+# --- schools (per alliance) ------------------------------------------------------------------
+
+def can_manage_alliance_schools(user, alliance_id: int) -> bool:
+    """Add schools to the alliance, one at a time or from a list, and confirm changes to a known
+    school's details: the alliance lead (who answers for who is in the alliance) and staff. Others in
+    the alliance get 403; anyone outside it 404."""
+    return is_staff(user) or is_alliance_lead(user, alliance_id)
+
+
+def can_create_schools(user) -> bool:
+    """Make a new school (one per URN, shared by every alliance it joins): staff, or the lead of an
+    alliance, who then adds it to theirs."""
+    return is_staff(user) or Role.LEAD in alliance_roles(user).values()
+
+
 # --- import aliases and absence codes (per alliance) -----------------------------------------
 
 def can_see_import_aliases(user, alliance_id: int) -> bool:

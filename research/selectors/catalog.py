@@ -4,7 +4,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from ..errors import NotFound
+from .. import access
+from ..errors import Forbidden, NotFound
 from ..models import Alliance, Measure, School, Theme
 from .filtering import Filters, filtered, searched
 from .id_filter import WholeNumberFilter
@@ -40,6 +41,17 @@ def alliance_get(*, alliance_id: int) -> Alliance:
         return Alliance.objects.get(pk=alliance_id)
     except Alliance.DoesNotExist:
         raise NotFound("Not found, or you do not have access to it.") from None
+
+
+def alliance_for_school_admin(*, user, alliance_id: int) -> Alliance:
+    """The alliance whose schools `user` manages (research.access.can_manage_alliance_schools): 404
+    outside it, 403 for its other members, before any form or file is looked at."""
+    alliance = alliance_get(alliance_id=alliance_id)
+    if access.can_manage_alliance_schools(user, alliance.id):
+        return alliance
+    if not access.is_alliance_member(user, alliance.id):
+        raise NotFound("Not found, or you do not have access to it.")
+    raise Forbidden("Only the alliance lead can add schools to the alliance.")
 
 
 def school_list(*, filters: Filters | None = None) -> QuerySet[School]:

@@ -101,6 +101,13 @@ CASES = [
     Case("measure create", "post", lambda w, c: "/api/v1/measures/", row(401, 403, 403, 403, 403, 201, 201),
          body=lambda w, c: {"alliance": w.alliance.id, "name": "Well-being", "kind": "well-being",
                             "scale_min": 0, "scale_max": 10}),
+    # the alliance's schools (issue 13): its lead and staff add them; other members 403, outsiders 404
+    Case("add school", "post", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/schools/",
+         row(401, 404, 403, 403, 403, 201, 201),
+         body={"urn": "123456", "name": "Hilltop Primary", "phase": "primary", "region": "North East"}),
+    Case("import schools", "post", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/schools/import/",
+         row(401, 404, 403, 403, 403, 201, 201), multipart=True,
+         body=lambda w, c: {"file": SimpleUploadedFile("schools.csv", b"URN,Name,Phase\n200001,Alder Primary,Primary\n")}),
     Case("project list", "get", lambda w, c: "/api/v1/projects/?page_size=100", everyone(200),
          listed=row(PUBLISHED, PUBLISHED | {"B theory"}, ALL_A | PUBLISHED, ALL_A | PUBLISHED,
                     ALL_A | PUBLISHED, ALL_A | PUBLISHED, ALL_A | PUBLISHED | {"B theory"})),
