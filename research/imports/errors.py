@@ -93,14 +93,16 @@ def error_summary(groups: list[ErrorGroup]) -> dict[str, Any]:
     row_groups = [g for g in groups if not g.whole_file]
     rows = len(np.unique(np.concatenate([g.rows for g in row_groups]))) if row_groups else 0
     plural = lambda n, word: f"{n:,} {word}{'s' if n != 1 else ''}"  # noqa: E731
-    parts = []
-    if row_groups:
-        parts.append(f"{plural(len(row_groups), 'problem')} in {plural(rows, 'row')}")
-    if file_level:
-        parts.append(f"{plural(file_level, 'problem')} with the whole file" if not row_groups
-                     else f"{file_level:,} with the whole file")
-    return {"problems": len(groups), "rows": rows, "whole_file": file_level,
-            "text": ", ".join(parts) if parts else "no problems"}
+    if row_groups and file_level:
+        text = (f"{plural(len(groups), 'problem')}: {len(row_groups):,} in {plural(rows, 'row')}, "
+                f"{file_level:,} with the whole file")
+    elif row_groups:
+        text = f"{plural(len(row_groups), 'problem')} in {plural(rows, 'row')}"
+    elif file_level:
+        text = f"{plural(file_level, 'problem')} with the whole file"
+    else:
+        text = "no problems"
+    return {"problems": len(groups), "rows": rows, "whole_file": file_level, "text": text}
 
 
 def group_row_errors(errors: Iterable[RowError], problem: str, message: str) -> list[ErrorGroup]:

@@ -253,8 +253,8 @@ class RowChecker:
         return parsed.astype(np.int64)
 
     def _long_entries(self, checked: CheckedRows) -> None:
-        measure_ids = self._measure_ids()
         found = self._column(col.SCORE)
+        measure_ids = self._measure_ids() if found is not None else None  # no scores: which measure is moot
         if found is None:
             names = ", ".join(m.name for m in self.context.measures)
             offered = [v for v, _, _, heading in self.unplaced[MEASURE] if heading]

@@ -142,25 +142,25 @@ def _target_fields(*, alias: ImportAlias, target: Any) -> dict[str, Any]:
     ident = _as_id(target)
     if alias.role == AliasRole.SCHOOL:
         in_alliance = Q(alliances__id=alias.alliance_id) | Q(memberships__alliance_id=alias.alliance_id)
-        if ident is None or not School.objects.filter(in_alliance, pk=ident).exists():
+        school = School.objects.filter(in_alliance, pk=ident).first() if ident is not None else None
+        if school is None:
             raise InvalidInput("That is not one of the alliance's schools.",
                                fields={"target": [f"{target!r} is not the id of a school in this alliance."]})
-        return {"school_id": ident}
-    if ident is None or not Measure.objects.filter(pk=ident, alliance_id=alias.alliance_id).exists():
+        return {"school": school}
+    measure = Measure.objects.filter(pk=ident, alliance_id=alias.alliance_id).first() if ident is not None else None
+    if measure is None:
         raise InvalidInput("That is not one of the alliance's measures.",
                            fields={"target": [f"{target!r} is not the id of a measure in this alliance's library."]})
-    return {"measure_id": ident}
+    return {"measure": measure}
 
 
 @transaction.atomic
 def import_alias_update(*, actor, alias: ImportAlias, target: Any) -> ImportAlias:
     """Point an alias at another school, measure or group of its alliance (the alliance lead)."""
     require_alias_manager(actor, alias.alliance_id)
-    fields = _target_fields(alias=alias, target=target)
-    names = [name.removesuffix("_id") for name in fields]
-    alias, _ = model_update(instance=alias, fields=names,
-                            data={name.removesuffix("_id"): value for name, value in fields.items()})
-    return ImportAlias.objects.select_related("school", "measure", "created_by").get(pk=alias.pk)
+    data = _target_fields(alias=alias, target=target)
+    alias, _ = model_update(instance=alias, fields=list(data), data=data)
+    return alias
 
 
 @transaction.atomic
