@@ -147,11 +147,12 @@ def test_what_stops_an_upload_before_reading_it_answers_at_once_without_a_job(wo
     assert not ImportJob.objects.exists()
 
 
-@pytest.mark.django_db
-def test_a_job_whose_project_closed_before_it_ran_fails_and_says_why(world, api, queued):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections between tasks, as it should
+def test_a_job_whose_project_closed_before_it_ran_fails_and_says_why(api, queued):
     # given a queued job, and the project withdrawn before a worker takes it
     from research import lifecycle
 
+    world = build_world()
     project = world.projects["theory"]
     _, data = big_file(project)
     response = post_file(api(world.user("member")), project, data, measure=world.measure)
@@ -470,10 +471,11 @@ def test_through_rq_a_simple_worker_completes_the_job(api, rq_backend):
 
 # --- the answers fit the schema -------------------------------------------------------------------
 
-@pytest.mark.django_db
-def test_the_202_and_the_job_fit_the_schema(world, api, queued, client):
+@pytest.mark.django_db(transaction=True)
+def test_the_202_and_the_job_fit_the_schema(api, queued, client):
     from .test_schema_shapes import SCHEMA_URL, check, validator_for
 
+    world = build_world()
     schema = client.get(SCHEMA_URL).json()
     validator = validator_for(schema)
     project = world.projects["theory"]
