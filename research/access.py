@@ -16,10 +16,10 @@ a project member; the project lead; the alliance lead; staff.
 """
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 
 from .errors import NotFound
-from .models import Evidence, ImportJob, OutcomeUpload, Project
+from .models import Evidence, ImportJob, Membership, OutcomeUpload, Project, ProjectMember
 from .models.choices import JoinRequestStatus, Role, Status, Visibility
 from .statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
 
@@ -83,13 +83,42 @@ def forget_alliance_roles(user) -> None:
         user.__dict__.pop("_alliance_roles", None)
 
 
+VIEWER_IN_GROUP = "viewer_in_group"
+
+
+def with_viewer_in_group(projects: QuerySet[Project], user) -> QuerySet[Project]:
+    """The projects, each knowing whether `user` has a row in its group and their role in its
+    alliance: folded into the query that finds them, instead of queries of their own (a cached chart
+    or results answer needs nothing more)."""
+    if not is_authenticated(user):
+        return projects
+    return projects.annotate(**{
+        VIEWER_IN_GROUP: Exists(ProjectMember.objects.filter(project=OuterRef("pk"), user_id=user.pk)),
+        "viewer_role": Subquery(Membership.objects.filter(user_id=user.pk, alliance_id=OuterRef("alliance_id"))
+                                .values("role")[:1]),
+        "viewer_checked": Value(user.pk),
+    })
+
+
+def _checked_for(user, project: Project) -> bool:
+    return getattr(project, "viewer_checked", None) == user.pk
+
+
+def _has_group_row(user, project: Project) -> bool:
+    if _checked_for(user, project):
+        return getattr(project, VIEWER_IN_GROUP)
+    return user.pk in project_member_ids(project)
+
+
+def _in_project_alliance(user, project: Project) -> bool:
+    if _checked_for(user, project):
+        return project.viewer_role is not None
+    return is_alliance_member(user, project.alliance_id)
+
+
 def is_project_member(user, project: Project) -> bool:
     """In the project group now: a group row and a current place in the project's alliance."""
-    return (
-        is_authenticated(user)
-        and user.pk in project_member_ids(project)
-        and is_alliance_member(user, project.alliance_id)
-    )
+    return is_authenticated(user) and _has_group_row(user, project) and _in_project_alliance(user, project)
 
 
 def is_project_lead(user, project: Project) -> bool:
@@ -99,11 +128,14 @@ def is_project_lead(user, project: Project) -> bool:
 
 # --- projects -------------------------------------------------------------------------------
 
-def projects_visible_q(user) -> Q:
-    """Filter for the projects a user may see."""
+def projects_visible_q(user, *, in_query: bool = False) -> Q:
+    """Filter for the projects a user may see. ``in_query``: read the user's alliances inside the
+    query that uses the filter, not in one of their own (where that query is all a request needs)."""
     if is_staff(user):
         return Q()
     visible = Q(status=Status.PUBLISHED)
+    if in_query and is_authenticated(user) and getattr(user, "_alliance_roles", None) is None:
+        return visible | Q(alliance_id__in=Membership.objects.filter(user_id=user.pk).values("alliance_id"))
     alliances = list(alliance_roles(user))
     if alliances:
         visible |= Q(alliance_id__in=alliances)
@@ -114,7 +146,7 @@ def can_view_project(user, project: Project) -> bool:
     return (
         project.status == Status.PUBLISHED
         or is_staff(user)
-        or is_alliance_member(user, project.alliance_id)
+        or (is_authenticated(user) and _in_project_alliance(user, project))
     )
 
 
@@ -291,7 +323,7 @@ def can_see_raw_rows(user, project: Project) -> bool:
     """Pseudonymised pupil rows: the project group only, and only while in the project's alliance
     (is_project_member checks both: a stale group row alone never opens them). Everyone else gets
     suppressed aggregates."""
-    return is_project_member(user, project) and is_alliance_member(user, project.alliance_id)
+    return is_project_member(user, project) and _in_project_alliance(user, project)
 
 
 def require_raw_rows(user, project: Project, message: str = RAW_ROWS_ONLY) -> None:

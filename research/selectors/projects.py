@@ -145,7 +145,9 @@ def project_schools(*, project: Project) -> list[dict]:
 def project_for_results(*, user, project_id) -> Project:
     """The same check, loading only what results, charts and their fingerprint read (the alliance's
     cell size and the measures): a cached chart costs little more than finding its project."""
-    return _visible_one(projects_visible(user).select_related("alliance").prefetch_related("measures"), project_id)
+    projects = (Project.objects.filter(access.projects_visible_q(user, in_query=True))
+                .select_related("alliance").prefetch_related("measures"))
+    return _visible_one(access.with_viewer_in_group(projects, user), project_id)
 
 
 def _visible_one(projects: QuerySet[Project], project_id) -> Project:
