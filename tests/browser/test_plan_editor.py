@@ -1,28 +1,12 @@
 """The plan editor: structured success criteria and the planned numbers' MDES, on the project page."""
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from research import lifecycle
-from research.models import Alliance, Measure, Project
-from research.services.projects import project_propose
+from research.models import Measure, Project
+
+from .test_project_page import accepted_project
 
 pytestmark = pytest.mark.browser
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def accepted_project(title):
-    """teacher.a's proposal, accepted: at the theory stage, with the writing assessment (0-100)."""
-    alliance = Alliance.objects.get(slug="northfield")
-    project = project_propose(actor=user("teacher.a"), alliance=alliance, title=title,
-                              research_question="Does shared reading help writing?", subject="writing", phase="ks2",
-                              academic_year="2025/26", measures=[Measure.objects.get(alliance=alliance,
-                                                                                    name="Writing assessment")])
-    lifecycle.project_transition(project_id=project.pk, action="accept", actor=user("alliance.lead"))
-    return project
 
 
 def test_the_lead_adds_a_criterion_and_sees_the_mdes(demo, visitor):
