@@ -142,6 +142,7 @@ class StageKindOut(ChoiceOut):
 class TaxonomyOut(serializers.Serializer):
     subjects = ChoiceOut(many=True)
     phases = ChoiceOut(many=True)
+    school_phases = ChoiceOut(many=True)
     terms = ChoiceOut(many=True)
     statuses = ChoiceOut(many=True)
     stages = StageKindOut(many=True)
@@ -159,6 +160,7 @@ class TaxonomyView(PublicReadMixin, APIView):
         return Response({
             "subjects": _choices(choices.Subject),
             "phases": _choices(choices.Phase),
+            "school_phases": _choices(choices.SchoolPhase),
             "terms": _choices(choices.Term),
             "statuses": _choices(choices.Status),
             "stages": [

@@ -1,4 +1,5 @@
-// The alliance lead's page: proposals, projects to publish, the synthesis, pipeline, collaboration.
+// The alliance lead's page: proposals, projects to publish, the synthesis, pipeline, collaboration, schools.
+import { renderSchools } from "./alliance-schools.js";
 import { api, listAll, taxonomy } from "./api.js";
 import { $, announce, el, list, muted, num, projectLink, replace, table } from "./dom.js";
 import { startPage } from "./layout.js";
@@ -51,10 +52,12 @@ async function start() {
     return replace($("#alliance-queue"));
   }
   try {
-    const { statuses } = await taxonomy();
+    const { statuses, school_phases: phases } = await taxonomy();
     const sections = led.map((a) => el("section.alliance", { "aria-labelledby": `alliance-${a.id}-heading` }));
-    replace($("#alliance-queue"), sections);
-    await Promise.all(led.map((alliance, i) => renderAlliance(sections[i], alliance, statuses)));
+    const schools = led.map((a) => el("section.alliance-schools", { "aria-labelledby": `schools-${a.id}-heading` }));
+    replace($("#alliance-queue"), led.map((_, i) => [sections[i], schools[i]]));
+    await Promise.all([...led.map((alliance, i) => renderAlliance(sections[i], alliance, statuses)),
+      ...led.map((alliance, i) => renderSchools(schools[i], alliance, phases))]);
   } catch (error) {
     replace($("#alliance-queue"), el("p.error-text", error.detail));
     announce(error.detail);
