@@ -1,4 +1,4 @@
-"""Outcome data on the project page: a broken file's row errors, the cap on them, and what a
+"""Outcome data on the project page: a broken file's problems grouped, the cap on the rows listed, and what a
 non-member sees of the results (small groups as "c", no upload form)."""
 from pathlib import Path
 
@@ -38,22 +38,30 @@ def test_a_broken_file_lists_every_row_error_with_its_spreadsheet_row_and_stores
     form.get_by_label("File", exact=True).set_input_files(str(SAMPLES / "broken.csv"))
     form.get_by_role("button", name="Check first (dry run)").click()
 
-    # then a focused summary says nothing was saved, and the table lists each problem at the row a
-    # spreadsheet shows (the header is row 1), with its column, value and what to fix
+    # then a focused summary says nothing was saved, and each problem is a collapsed group naming its column and
+    # the rows a spreadsheet shows (the header is row 1), worst first (here one row each: in row order)
     errors = page.locator("#outcome-errors")
     expect(errors).to_be_focused()
-    expect(errors).to_contain_text("The file has 5 problems; nothing was saved.")
-    table = errors.get_by_role("table", name="Problems in the file")
-    expect(table.locator("tbody tr")).to_have_count(5)
+    expect(errors).to_contain_text("The file has 5 problems in 5 rows; nothing was saved.")
+    groups = errors.locator("details.error-group")
+    expect(groups).to_have_count(5)
+    assert [text.split(":")[0] + ":" + text.split(":")[1] for text in groups.locator("summary").all_text_contents()] == [
+        "Score: 1 row (3)", "Score: 1 row (4)", "Group: 1 row (5)", "UPN: 1 row (7)", "School: 1 row (8)"]
+    # and opening a group shows its rows with the value and what to fix
+    groups.first.locator("summary").click()
+    table = groups.first.get_by_role("table", name="Rows")
     member.screenshot("row-errors")
     rows = rows_of(table)
-    assert [row[:3] for row in rows] == [["3", "Score", "105"], ["4", "Score", "absent"], ["5", "Group", "Maybe"],
-                                         ["7", "UPN", "DEMO990004"], ["8", "School", "123456"]]
-    assert "above this measure's maximum of 100" in rows[0][3]
+    assert [row[:2] for row in rows] == [["3", "105"]]
+    assert "above this measure's maximum of 100" in rows[0][2]
+    # and the school and group the file names its own way are offered for matching
+    mapping = page.locator("#outcome-mapping")
+    expect(mapping.get_by_label("“123456”")).to_be_visible()
+    expect(mapping.get_by_label("“Maybe”")).to_be_visible()
 
     # when they upload it for real anyway
     form.get_by_role("button", name="Upload", exact=True).click()
-    expect(errors).to_contain_text("The file has 5 problems")
+    expect(errors).to_contain_text("The file has 5 problems in 5 rows")
     # then nothing was stored either
     assert OutcomeRecord.objects.filter(stage__project=project).count() == stored
     assert not OutcomeUpload.objects.filter(project=project, row_count=8).exists()
@@ -63,8 +71,13 @@ def test_a_broken_file_lists_every_row_error_with_its_spreadsheet_row_and_stores
     form.get_by_label("File", exact=True).set_input_files(
         {"name": "many.csv", "mimeType": "text/csv", "buffer": ("\n".join(lines) + "\n").encode()})
     form.get_by_role("button", name="Check first (dry run)").click()
-    # then the table says it shows the first of them, and how many there are in all
-    table = errors.get_by_role("table", name="Problems in the file: the first 100 of 130")
+    # then they are one group of 130 rows, whose table says it shows the first 100 of them
+    expect(errors).to_contain_text("The file has 1 problem in 130 rows; nothing was saved.")
+    group = errors.locator("details.error-group")
+    expect(group).to_have_count(1)
+    expect(group.locator("summary")).to_contain_text("Score: 130 rows (2-131)")
+    group.locator("summary").click()
+    table = group.get_by_role("table", name="Rows: the first 100 of 130")
     expect(table.locator("tbody tr")).to_have_count(100)
     expect(table.locator("tbody tr").first).to_contain_text("2")
     member.screenshot("capped-errors")

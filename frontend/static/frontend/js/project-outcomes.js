@@ -1,6 +1,7 @@
-// Outcome data (members): upload a stage's scores (a dry run first if wished); row errors; uploads.
+// Outcome data (members): upload a stage's scores (a dry run first if wished); the values the file names its
+// own way matched once; its problems grouped, worst first; uploads.
 import { api, upload } from "./api.js";
-import { $, announce, el, fill, formatDate, humanise, labelOf, muted, options, replace, table } from "./dom.js";
+import { $, announce, el, fill, formatDate, humanise, labelOf, list, muted, options, replace, table } from "./dom.js";
 import { clearErrors, onSubmit, showErrorBox, showErrors } from "./forms.js";
 import { followJob, isJob, jobProgress } from "./jobs.js";
 import { ask } from "./transitions.js";
@@ -13,7 +14,64 @@ function preview(page, r) {
     used: Object.values(a.columns_used).join(", ") }, $("#outcome-preview"));
   $("#no-columns-dropped").hidden = !($("#columns-dropped").hidden = !r.columns_dropped.length);
   replace($("#outcome-summary"), table("Scores by measure and group", ["Measure", "Group", "Scores"],
-    r.summary.map((s) => [page.project.measure_details.find((m) => m.id === s.measure)?.name, humanise(s.group), `${s.records}`])));
+    r.summary.map((s) => [measureName(page, s.measure), humanise(s.group), `${s.records}`])));
+  $("#outcome-absent").hidden = !r.absent;
+  $("#outcome-absent [data-field=absent_text]").textContent = `${plural(r.absent, "score")} ${r.absent === 1 ? "was" : "were"}` +
+    (r.absent_by_measure.length > 1 ? ` (${r.absent_by_measure.map((a) => `${measureName(page, a.measure)}: ${a.absent}`).join(", ")})` : "");
+  const mapped = ROLES.flatMap(([role]) => r.mapped[role]);
+  replace($("#outcome-mapped"), mapped.length > 0 && [el("p", el("strong", "Values matched:")), list(mapped.map((m) =>
+    `“${m.value}” (${plural(m.rows, "row")}) is ${m.name}${m.source === "alias" ? ", as your alliance matched it before" : ""}`))]);
+  const notUsed = r.read_as.columns_not_used || [];
+  replace($("#outcome-not-used"), notUsed.length > 0 && [el("p", el("strong", "Columns not used:")),
+    list(notUsed.map((c) => `${c.column}: ${c.reason}`))]);
+}
+
+const ROLES = [["school", "Schools"], ["measure", "Measures"], ["group", "Groups"]];
+const GROUPS = [{ value: "intervention", label: "Intervention" }, { value: "comparison", label: "Comparison" }];
+const plural = (n, word) => `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+const measureName = (page, id) => page.project.measure_details.find((m) => m.id === id)?.name;
+const noMaps = () => ({ school: {}, measure: {}, group: {} });
+
+/** Everything a value of `role` can be matched to. */
+function targets(page, role) {
+  if (role === "school") return page.project.schools.map((s) => ({ value: s.id, label: `${s.name} (URN ${s.urn})` }));
+  if (role === "measure") return page.project.measure_details.map((m) => ({ value: m.id, label: m.name }));
+  return GROUPS;
+}
+
+/** The mapping form: per role, one select per value the file names its own way (suggestions first). */
+function showMapping(page, body) {
+  const form = $("#outcome-mapping");
+  const roles = ROLES.filter(([role]) => body.unmatched?.[role]?.length);
+  form.hidden = !roles.length;
+  let n = 0;
+  replace($("#outcome-mapping-fields"), roles.map(([role, title]) => el("fieldset.field", el("legend", title),
+    body.unmatched[role].map((u) => {
+      const id = `outcome-map-${n++}`;
+      const select = el("select", { id, "data-role": role, "data-value": u.value, "aria-describedby": `${id}-hint` },
+        el("option", { value: "" }, u.heading ? "Not a measure: leave this column out" : "Choose…"),
+        u.suggestions.length > 0 && el("optgroup", { label: "Most alike" },
+          u.suggestions.map((s) => el("option", { value: s.id }, `${s.name} (${s.score}% alike)`))),
+        el("optgroup", { label: `All of the project's ${title.toLowerCase()}` }, options(targets(page, role))));
+      if (u.suggestions[0]?.score >= 80) select.value = `${u.suggestions[0].id}`;
+      const where = u.heading ? "a column of scores" : `in column ${u.column}`;
+      return el("div.field", el("label", { for: id }, u.heading ? `Column “${u.value}”` : `“${u.value}”`),
+        el("p.hint", { id: `${id}-hint` }, `${plural(u.rows, "row")}, ${where}`), select);
+    }))));
+  return !form.hidden;
+}
+
+/** The file's problems, one collapsed group per column and problem, worst first (as the API orders them). */
+function problemGroups(error) {
+  const rowsOf = (g) => error.row_errors.filter((e) => e.column === g.column && e.problem === g.problem && e.row != null);
+  return el("div.error-groups", el("h3", `Problems in the file: ${error.error_summary.text}`), error.error_groups.map((g) => {
+    const where = g.whole_file ? "The whole file" : `${g.column || "Row"}: ${plural(g.row_count, "row")} (${g.rows})`;
+    const listed = rowsOf(g);
+    return el("details.error-group", el("summary", `${where}: ${g.message}`),
+      g.values.length > 0 && el("p", `Values: ${g.values.map((v) => `“${v}”`).join(", ")}${g.count > g.values.length ? " …" : ""}`),
+      listed.length > 0 && table(`Rows${listed.length < g.count ? `: the first ${listed.length} of ${g.count}` : ""}`,
+        ["Row", "Value", "What to fix"], listed.map((e) => [`${e.row}`, e.value, e.message])));
+  }));
 }
 
 /** A large file's job, on the bar: the phase in words (read out once each), the scores stored as its value. */
@@ -27,6 +85,7 @@ function showJob(bar, job) {
 
 async function send(page, form, data) {
   const [errors, box, bar] = ["#outcome-errors", "#outcome-preview", "#outcome-progress-bar"].map((id) => $(id));
+  for (const [role] of ROLES) if (Object.keys(page.outcomeMaps[role]).length) data.set(`${role}_map`, JSON.stringify(page.outcomeMaps[role]));
   errors.hidden = true;
   clearErrors(form);
   box.hidden = true;
@@ -39,17 +98,23 @@ async function send(page, form, data) {
     if (isJob(result)) result = await followJob(result, (job) => showJob(bar, job)); // 202: a large file
     preview(page, result);
     box.hidden = false;
-    box.focus(); // read out from its heading
     if (!result.dry_run) {
       form.file.value = "";
+      page.outcomeMaps = noMaps();
+      $("#outcome-mapping").hidden = true;
       await Promise.all([renderUploads(page), page.refreshResults()]);
+    } else if (showMapping(page, result)) { // checked: only measure headings left to match (no error)
+      return $("#outcome-mapping").focus();
     }
+    box.focus(); // read out from its heading
   } catch (error) {
     if (!error.row_errors) return showErrors(form, error);
     showErrorBox(errors, error);
-    const shown = error.row_errors.length;
-    errors.append(table(`Problems in the file${error.error_total > shown ? `: the first ${shown} of ${error.error_total}` : ""}`,
-      ["Row", "Column", "Value", "What to fix"], error.row_errors.map((e) => [`${e.row}`, e.column, e.value, e.message])));
+    if (showMapping(page, error)) {
+      errors.append(el("p", el("a", { href: "#outcome-mapping" }, "Match the values the file names its own way"),
+        ": the problems they cause go once they are matched."));
+    }
+    errors.append(problemGroups(error));
   } finally {
     bar.parentNode.hidden = true;
   }
@@ -83,6 +148,17 @@ export async function renderOutcomes(page) {
   page.stageChoices(form.stage);
   form.measure.replaceChildren(...options(project.measure_details.map((m) => ({ value: m.id, label: `${m.name} (${m.scale_min}–${m.scale_max})` }))),
     el("option", { value: "" }, "Several: one column per measure"));
+  page.outcomeMaps = noMaps(); // the matches chosen for the file in the form, sent with it until it changes
+  form.file.addEventListener("change", () => { page.outcomeMaps = noMaps(); $("#outcome-mapping").hidden = true; });
   onSubmit(form, (data) => send(page, form, data)); // "Check first" adds its dry_run=true
+  const mapping = $("#outcome-mapping");
+  onSubmit(mapping, (choice) => { // the same file again, with the matches chosen so far
+    mapping.querySelectorAll("select[data-role]").forEach((select) => {
+      if (select.value) page.outcomeMaps[select.dataset.role][select.dataset.value] = /^\d+$/.test(select.value) ? Number(select.value) : select.value;
+    });
+    const data = new FormData(form);
+    if (choice.get("dry_run")) data.set("dry_run", "true");
+    return send(page, form, data);
+  });
   await renderUploads(page);
 }
