@@ -27,18 +27,20 @@ export async function followJob(job, onUpdate = () => {}) {
   throw new ApiError(job.result_status || 500, job.error || {});
 }
 
-/** Where the job is: {phase, text, value, max}; value null when not measurable (the bar then moves
- *  without a value). Only `text` changes with the phase, so a screen reader hears each step once. */
+/** Where the job is: {phase, text, value, max}. The bar counts three steps: the file received (1), read
+ *  and checked (2), stored (3); while the scores go in it moves with them where the server can count
+ *  them (PostgreSQL). Only `text` changes with the phase, so a screen reader hears each step once. */
 export function jobProgress(job) {
   const rows = count(job.rows_read || job.rows_total);
-  if (job.status === "queued") return { phase: "queued", text: `Waiting to start: about ${rows} rows.`, value: null };
+  if (job.status === "queued") return { phase: "queued", text: `Waiting to start: about ${rows} rows.`, value: 1, max: 3 };
   if (job.status === "running" && job.rows_to_store == null) {
-    return { phase: "reading", text: `Reading and checking about ${rows} rows. A large file takes a while; you can stay on this page.`, value: null };
+    return { phase: "reading", text: `Reading and checking about ${rows} rows. A large file takes a while; you can stay on this page.`,
+      value: 1, max: 3 };
   }
   if (job.status === "running") {
     const verb = job.dry_run ? "Checking what would be stored" : "Storing";
     return { phase: "storing", text: `${rows} rows checked. ${verb}: ${count(job.rows_to_store)} scores.`,
-      value: job.rows_stored ? job.rows_stored : null, max: job.rows_to_store || 1 };
+      value: 2 + (job.rows_stored || 0) / Math.max(job.rows_to_store, 1), max: 3 };
   }
-  return { phase: job.status, text: job.status === "done" ? "Finished." : "The import stopped.", value: 1, max: 1 };
+  return { phase: job.status, text: job.status === "done" ? "Finished." : "The import stopped.", value: 3, max: 3 };
 }
