@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from research.models import OutcomeRecord, OutcomeUpload
+from research.models import ImportAlias, OutcomeRecord, OutcomeUpload
 
 from ..api.test_outcomes_support import (counts, csv_bytes, expected_keys, keys_of, long_rows, post_file,
                                          project_urns, pupils)
@@ -83,11 +83,12 @@ def test_broken_file_raises_with_every_row_error_and_stores_nothing(world, tmp_p
     with pytest.raises(CommandError) as raised:
         call_command("import_outcomes", str(project.pk), str(path), stage="theory", measure=world.measure.pk,
                      user="member", stdout=out, stderr=err)
-    # then it fails naming the count, lists each row's problem, and nothing is stored
+    # then it fails naming the count, lists each problem with its rows and values, and nothing is stored
     assert "2 problem(s); nothing was stored." in str(raised.value)
     printed = out.getvalue()
-    assert "row 3, Score: 'absent' is not a number" in printed
-    assert "row 5, Group: 'Maybe' is not a group" in printed
+    assert "rows 3, Score: Not a number" in printed and "(values: 'absent')" in printed
+    assert "rows 5, Group: Not a group this import knows" in printed and "(values: 'Maybe')" in printed
+    assert "unmatched group 'Maybe' (1 rows)" in printed
     assert counts() == (0, 0)
 
 
@@ -142,3 +143,23 @@ def test_command_reports_unknown_user_project_and_file(world, tmp_path):
     with pytest.raises(CommandError, match="No file"):
         run(project, tmp_path / "missing.csv", stage="theory", measure=world.measure.pk)
     assert counts() == (0, 0)
+
+
+def test_maps_on_the_command_line_place_the_files_own_spellings(world, tmp_path):
+    # given a file whose School column spells the member's school its own way
+    project = world.projects["theory"]
+    school = world.user("member").memberships.get().school
+    rows = long_rows(pupils(4), ["Our school"])
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes(rows))
+    out = io.StringIO()
+    # when it is imported with a school map
+    call_command("import_outcomes", str(project.pk), str(path), stage="theory", measure=world.measure.pk,
+                 user="member", school_map=f'{{"Our school": {school.pk}}}', stdout=out, stderr=io.StringIO())
+    # then it is stored, and the spelling is the alliance's alias now
+    assert counts() == (1, 4)
+    assert ImportAlias.objects.get().school_id == school.pk
+    # and a map that is not JSON is refused before anything is read
+    with pytest.raises(CommandError, match="--group-map is not valid JSON"):
+        call_command("import_outcomes", str(project.pk), str(path), stage="theory", user="member", group_map="{",
+                     stdout=io.StringIO(), stderr=io.StringIO())

@@ -1,4 +1,5 @@
 """Import a pupil-outcome file from the command line, through the same code path as the API."""
+import json
 import sys
 from pathlib import Path
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=["append", "replace"], default="append")
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; store nothing.")
         parser.add_argument("--user", required=True, help="Username of the project member doing the import.")
+        for role, target in (("school", "school id"), ("measure", "measure id"), ("group", "intervention|comparison")):
+            parser.add_argument(f"--{role}-map", default="", metavar="JSON",
+                                help=f"JSON object: a {role} as the file writes it -> {target} (kept as the "
+                                     "alliance's alias once stored).")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
@@ -31,7 +36,21 @@ class Command(BaseCommand):
             self.stderr.write("")
         sys.stderr.flush()
 
+    @staticmethod
+    def _maps(options) -> dict:
+        maps = {}
+        for role in ("school", "measure", "group"):
+            text = options.get(f"{role}_map") or ""
+            try:
+                maps[role] = json.loads(text) if text.strip() else {}
+            except ValueError:
+                raise CommandError(f"--{role}-map is not valid JSON.") from None
+            if not isinstance(maps[role], dict):
+                raise CommandError(f"--{role}-map must be a JSON object (file value -> target).")
+        return maps
+
     def handle(self, *args, project, file, stage, measure, mode, dry_run, user, **options):
+        maps = self._maps(options)
         try:
             actor = get_user_model().objects.get(username=user)
             target = Project.objects.get(pk=project)
@@ -43,7 +62,7 @@ class Command(BaseCommand):
         try:
             result = outcomes_import(actor=actor, project=target, stage_kind=stage, data=file.read_bytes(),
                                      filename=file.name, measure_id=measure, mode=mode, dry_run=dry_run,
-                                     progress=self._progress)
+                                     progress=self._progress, maps=maps)
         except DomainError as error:
             raise CommandError(error.message) from None
         parsed = result.parsed
@@ -51,10 +70,17 @@ class Command(BaseCommand):
                           f"({parsed.read_as.get('layout')} format).")
         if parsed.columns_dropped:
             self.stdout.write(f"Dropped identifying columns: {', '.join(parsed.columns_dropped)}.")
+        if parsed.absent:
+            self.stdout.write(f"{sum(parsed.absent.values())} score(s) blank or marked absent: no score stored.")
+        for role, values in parsed.unmatched.items():
+            for value in values:
+                offers = ", ".join(f"{s.name} ({s.id}, {s.score}%)" for s in value.suggestions) or "none alike"
+                self.stdout.write(f"  unmatched {role} '{value.value}' ({value.rows} rows): {offers}")
         if not result.ok:
-            for error in result.errors:
-                where = f"row {error.row}" if error.row else "file"
-                self.stdout.write(f"  {where}, {error.column or '-'}: {error.message}")
+            for group in result.error_groups:
+                where = "whole file" if group.whole_file else f"rows {group.as_dict()['rows']}"
+                values = f" (values: {', '.join(repr(v) for v in group.values)})" if group.values else ""
+                self.stdout.write(f"  {where}, {group.column or '-'}: {group.message}{values}")
             raise CommandError(f"{result.error_total} problem(s); nothing was stored.")
         if dry_run:
             self.stdout.write(f"Dry run: {len(parsed.records)} records would be stored"
