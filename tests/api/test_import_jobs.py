@@ -498,3 +498,25 @@ def test_the_202_and_the_job_fit_the_schema(api, queued, client):
     assert statuses == ["done", "failed"]
     failures += check(schema, validator, "get", "/api/v1/jobs/999/", member.get("/api/v1/jobs/999/"))
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="on PostgreSQL the test above checks this in-process")
+def test_on_sqlite_pages_are_answered_while_a_worker_process_stores_a_job():
+    # given the job benchmark on a small file: its own SQLite database in a file (WAL, as `make run` uses),
+    # a worker process beside this one, and this process asking for the project page and results meanwhile
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    done = subprocess.run([sys.executable, "-m", "tests.bench.jobs", "60000"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    # then pages were answered while the worker's transaction was storing the rows, and quickly
+    import re
+
+    line = next(line for line in done.stdout.splitlines() if line.startswith("  while it ran:"))
+    storing = re.search(r"(\d+) ms over (\d+) while its rows were stored", line)
+    assert storing, line
+    assert int(storing.group(2)) >= 1 and int(storing.group(1)) < 1000, line
