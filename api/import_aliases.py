@@ -57,6 +57,7 @@ class ImportAliasIn(serializers.Serializer):
 
 class ImportAliasesView(APIView):
     @extend_schema(
+        operation_id="v1_alliances_import_aliases_list",
         parameters=[OpenApiParameter("role", str, enum=list(AliasRole.values)), OpenApiParameter("page", int),
                     OpenApiParameter("page_size", int)],
         responses=inline_serializer("PaginatedImportAliasList", {

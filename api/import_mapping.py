@@ -45,7 +45,8 @@ class JSONMapField(serializers.Field):
             found = json.loads(text)
         except ValueError:
             shown = text[:60] + ("..." if len(text) > 60 else "")
-            raise serializers.ValidationError(f"Not valid JSON: {shown!r}. Send an object such as {_EXAMPLE}.") from None
+            raise serializers.ValidationError(
+                f"Not valid JSON: {shown!r}. Send an object such as {_EXAMPLE}.") from None
         if not isinstance(found, dict):
             raise serializers.ValidationError(f"Send a JSON object (file value -> target) such as {_EXAMPLE}.")
         return found
@@ -114,7 +115,8 @@ def mapping_fields(required: bool) -> dict[str, serializers.Field]:
         "unmatched_total": per_role("ImportUnmatchedTotal", serializers.IntegerField),
         "mapped": per_role("ImportMapped", lambda: ImportMappedValueOut(many=True),
                            help_text="Values a stored alias or this upload's map placed."),
-        "absent": serializers.IntegerField(required=required, help_text="Score cells blank or holding an absence code."),
+        "absent": serializers.IntegerField(required=required,
+                                           help_text="Score cells blank or holding an absence code."),
         "absent_by_measure": inline_serializer("ImportAbsent" + suffix, {
             "measure": serializers.IntegerField(), "absent": serializers.IntegerField()}, many=True, required=required),
         "error_groups": ImportErrorGroupOut(many=True, required=required, help_text=(

@@ -104,6 +104,7 @@ class RowErrorOut(serializers.Serializer):
     column = serializers.CharField(allow_null=True)
     value = serializers.CharField(allow_null=True)
     message = serializers.CharField()
+    problem = serializers.CharField(help_text="The kind of problem, a stable code (as in error_groups).")
 
 
 def _import_fields(required: bool) -> dict:

@@ -52,7 +52,8 @@ def _ranked(value: str, options: Iterable[tuple[int | str, str]], limit: int) ->
     for ident, name in options:
         score = similarity(value, name)
         if score >= MIN_SCORE:
-            scored.append((-score, -fuzz.ratio(fold(value), fold(name)), name.casefold(), Suggestion(ident, name, score)))
+            tiebreak = -fuzz.ratio(fold(value), fold(name))
+            scored.append((-score, tiebreak, name.casefold(), Suggestion(ident, name, score)))
     scored.sort(key=lambda item: item[:3])
     return [item[3] for item in scored[:limit]]
 

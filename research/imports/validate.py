@@ -13,7 +13,7 @@ from .errors import ErrorLog
 from .mapping import GROUP, MEASURE, NO_MAPS, SCHOOL, MappedValue, ValueMaps, absence_set, tally
 from .pseudonym import normalise_pupil_id
 from .specs import MeasureSpec, SchoolSpec
-from .values import (INVALID, THOUSANDS, absence_matcher, format_number, group_matcher, is_invalid, map_distinct,
+from .values import (THOUSANDS, absence_matcher, format_number, group_matcher, is_invalid, map_distinct,
                      measure_matcher, parse_numbers, parse_send, parse_year, parse_yes_no, school_matcher)
 
 _GROUP_ADVICE = "write Intervention (or I, T, Treatment) or Comparison (or C, Control)"
@@ -83,7 +83,8 @@ class RowChecker:
             checked.flags[role] = self._optional(role, parse_yes_no, lambda v, role=role: (
                 f"'{v}' is not yes or no; write Y if the pupil is {_FLAG_LABELS[role]}, N if not, "
                 "or leave it blank if unknown."), problem="not_yes_no", summary=(
-                f"Not yes or no; write Y if the pupil is {_FLAG_LABELS[role]}, N if not, or leave it blank if unknown."))
+                f"Not yes or no; write Y if the pupil is {_FLAG_LABELS[role]}, N if not, or leave it blank if "
+                "unknown."))
         checked.flags[col.SEND] = self._optional(col.SEND, parse_send, lambda v: (
             f"'{v}' is not a SEN status this import understands; write K, E or Y for a pupil with SEN, "
             "N for none, or leave it blank if unknown."), problem="not_a_sen_status", summary=(

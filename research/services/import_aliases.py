@@ -174,7 +174,8 @@ def check_absence_codes(codes: Any) -> list[str]:
     """A list of at most 20 short codes, none of them a number (a number is a score), no repeats
     (any case). A blank cell marks a pupil absent whatever the list says."""
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        raise InvalidInput("Absence codes must be a list of texts.", fields={"absence_codes": ["Send a list of texts."]})
+        raise InvalidInput("Absence codes must be a list of texts.",
+                           fields={"absence_codes": ["Send a list of texts."]})
     problems, kept, seen = [], [], set()
     for code in codes:
         text = " ".join(code.split())

@@ -16,7 +16,9 @@ from ..factories import MeasureFactory, SchoolFactory, member_of
 from ..world import person
 from .test_outcomes_support import csv_bytes, uploads_url
 
-ST_FAITHS, OAKFIELD, RIVERSIDE = "St Faith's C of E Infant School", "Oakfield Primary School", "Riverside Junior Academy"
+ST_FAITHS = "St Faith's C of E Infant School"
+OAKFIELD = "Oakfield Primary School"
+RIVERSIDE = "Riverside Junior Academy"
 
 
 @dataclass

@@ -74,8 +74,10 @@ def test_tally_counts_spellings_that_normalise_alike_under_the_commonest():
     assert tally(values) == [("Oak Pri", 3), ("Ash", 2), ("Elm", 1)]
 
 
-SCHOOLS = [SchoolSpec(1, "St Faith's C of E Infant School", "100001"), SchoolSpec(2, "Oakfield Primary School", "100002"),
-           SchoolSpec(3, "Riverside Junior Academy", "100003"), SchoolSpec(4, "St Mary's Catholic Primary", "200004")]
+SCHOOLS = [SchoolSpec(1, "St Faith's C of E Infant School", "100001"),
+           SchoolSpec(2, "Oakfield Primary School", "100002"),
+           SchoolSpec(3, "Riverside Junior Academy", "100003"),
+           SchoolSpec(4, "St Mary's Catholic Primary", "200004")]
 MEASURES = [MeasureSpec(1, "Maths attainment test", 0, 100), MeasureSpec(2, "Writing assessment", 0, 100),
             MeasureSpec(3, "Pupil well-being scale", 12, 60), MeasureSpec(4, "Attitude to maths survey", 0, 40)]
 
