@@ -52,7 +52,8 @@ _TYPICAL_ATTRIBUTE = rb' (?!r=)[A-Za-z_][\w:.\-]*="[^"\'<>\x00]*"'
 _TYPICAL_FULL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"(?:' + _TYPICAL_ATTRIBUTE + rb")*>")
 _TYPICAL_EMPTY = re.compile(rb'<c r="[A-Za-z]{1,3}[0-9]{1,7}"(?:' + _TYPICAL_ATTRIBUTE + rb")*/>")
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")
-_CELL_STARTS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_CELL_STARTS = (b"<c ", b"<c>", b"<c/")
+_ODD_CELL_START = re.compile(rb"<c[\t\n\r]")
 _ERROR_CELL = re.compile(b"(<" + _PREFIX + rb"""c\s[^<>]*?\st\s*=\s*)(["'])e\2""")
 _CELL_END = re.compile(b"</" + _PREFIX + rb"(?:c|row)\s*>")
 _ATTRIBUTES = re.compile(rb"""([A-Za-z_][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -215,7 +216,8 @@ class _SheetCells:
             # Every "<c" in the piece (even one inside a comment or a value) is a cell as Excel writes it, so
             # whatever calamine takes for a cell is one of these, placed by its own reference.
             typical = _TYPICAL_FULL.findall(piece)
-            if sum(map(piece.count, _CELL_STARTS)) == len(typical) + len(_TYPICAL_EMPTY.findall(piece)):
+            starts = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/")
+            if _ODD_CELL_START.search(piece) is None and starts == len(typical) + len(_TYPICAL_EMPTY.findall(piece)):
                 if typical:
                     self._place_typical(typical)
                 return self._rewrite(piece)
@@ -245,7 +247,7 @@ class _SheetCells:
 
     def _place_typical(self, typical: list[tuple[bytes, bytes]]) -> None:
         rows = np.array([row for _, row in typical]).astype(np.int64)
-        widths = [column_number(letters) for letters in {letters.upper() for letters, _ in typical}]
+        widths = [column_number(letters.upper()) for letters in {letters for letters, _ in typical}]
         self._add(int(rows.min()) - 1, min(widths) - 1)
         self._add(int(rows.max()) - 1, max(widths) - 1)
 

@@ -7,8 +7,6 @@ xml_scan's limits first, the sheets' extent checked), never the upload itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 import pandas as pd
@@ -89,15 +87,17 @@ class _Bytes:
         return self._at
 
 
-def _rows(sheet: Any) -> Iterator[list[Any]]:
-    """The sheet's rows from row 1, each from column A (calamine starts at its first value's column)."""
+def _rows(sheet: Any) -> list[list[Any]]:
+    """The sheet's rows from row 1, each from column A (calamine starts at its first value's row and column;
+    xlsx_copy.py has bounded that extent)."""
     if sheet.start is None:
-        return iter(())
-    left = sheet.start[1]
-    if not left:
-        return iter(sheet.iter_rows())
-    pad = [""] * left
-    return (pad + row for row in sheet.iter_rows())
+        return []
+    top, left = sheet.start
+    rows = sheet.to_python(skip_empty_area=True)
+    if left:
+        pad = [""] * left
+        rows = [pad + row for row in rows]
+    return [[] for _ in range(top)] + rows if top else rows
 
 
 def _row_texts(row: list[Any]) -> list[str]:
@@ -112,51 +112,40 @@ def _read_workbook(workbook: Any, rank: HeaderRank, select: ColumnSelector, max_
     for metadata in workbook.sheets_metadata:
         if metadata.typ in _NOT_READ:
             continue
-        sheet = workbook.get_sheet_by_name(metadata.name)
-        rows = _rows(sheet)
-        top = [_row_texts(row) for row in islice(rows, HEADER_SEARCH_ROWS)]
+        rows = _rows(workbook.get_sheet_by_name(metadata.name))
+        top = [_row_texts(row) for row in rows[:HEADER_SEARCH_ROWS]]
         index = find_header(top, rank)
         if index is None:
             continue
         if rank(top[index]) == 2:  # a pupil-id column: this is the data sheet
             chosen = (metadata.name, rows, top, index)
             break
-        chosen = chosen or (metadata.name, None, top, index)
+        chosen = chosen or (metadata.name, rows, top, index)
     if chosen is None:
         raise UnreadableFile(NO_HEADER_MESSAGE, {"format": "xlsx"})
     title, rows, top, header_index = chosen
-    if rows is None:  # an earlier sheet with a known column but no pupil id: read it again from the top
-        rows = _rows(workbook.get_sheet_by_name(title))
-        top = [_row_texts(row) for row in islice(rows, HEADER_SEARCH_ROWS)]
     headers = top[header_index]
     read_as = {"format": "xlsx", "encoding": None, "delimiter": None, "sheet": title,
                "header_row": header_index + 1}
-
     wanted = select(headers) or [0]
-    found: list[list[str]] = []
-    pending_blank = 0  # blank rows are kept only when data follows, so trailing formatting costs nothing
-    data_rows = 0
-    # Only the wanted cells are turned into text: identifying columns are never read into the table.
-    for row in _data_rows(top, header_index, rows):
-        width = len(row)
-        texts = [cell_text(row[i]) if i < width else "" for i in wanted]
-        if not any(text.strip() for text in texts):
-            pending_blank += 1
-            continue
-        data_rows += 1
-        if data_rows > max_rows:
-            raise UnreadableFile(too_many_rows_message(None, max_rows), read_as)
-        found.extend([""] * len(wanted) for _ in range(pending_blank))
-        pending_blank = 0
-        found.append(texts)
-
-    cells = (pd.DataFrame(found, columns=wanted, dtype=object) if found
-             else pd.DataFrame(columns=wanted, dtype=object))
+    cells = _cells(rows[header_index + 1:], wanted, max_rows, read_as)
     headers, cells = trim_blank_columns(headers, cells)
     return RawTable(headers=headers, cells=cells, header_row=header_index + 1, read_as=read_as)
 
 
-def _data_rows(top: list[list[str]], header_index: int, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    """Rows below the header: those already read for the header search (as text), then the rest."""
-    yield from top[header_index + 1:]
-    yield from rows
+def _cells(rows: list[list[Any]], wanted: list[int], max_rows: int, read_as: dict[str, Any]) -> pd.DataFrame:
+    """The wanted columns as text, a column at a time; blank rows kept only when data follows them, so
+    trailing formatting costs nothing. Only the wanted cells are turned into text: identifying columns are
+    never read into the table."""
+    # Below the header every row is as wide as calamine's extent (plus the padding from column A).
+    grid = list(zip(*rows))
+    blank = ("",) * len(rows)
+    columns = {i: [value if value.__class__ is str else cell_text(value)
+                   for value in (grid[i] if i < len(grid) else blank)] for i in wanted}
+    filled = [bool("".join(values).strip()) for values in zip(*columns.values())] if rows else []
+    if sum(filled) > max_rows:
+        raise UnreadableFile(too_many_rows_message(None, max_rows), read_as)
+    last = len(filled) - 1 - filled[::-1].index(True) if any(filled) else -1
+    if last < 0:
+        return pd.DataFrame(columns=wanted, dtype=object)
+    return pd.DataFrame({i: values[:last + 1] for i, values in columns.items()}, columns=wanted, dtype=object)

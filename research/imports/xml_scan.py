@@ -120,6 +120,7 @@ class PartScanner:
         self.tags = _PLAIN  # or _PREFIXED, for each stretch that has prefixed names
         self.in_row = self.in_text = False  # inside a sheet row / a shared text: counted as data
         self.stretch_tags = 0
+        self.costly_here = True
         self.rows = self.row = 0
         self.cells = self.strings = 0
 
@@ -164,6 +165,8 @@ class PartScanner:
                                f"any pupil-data sheet needs. {_RESAVE}")
         # Most workbooks use no prefixes, and the plain patterns are twice as fast.
         self.tags = _PREFIXED if _ANY_PREFIX.search(region) else _PLAIN
+        # Rows of plain cells hold none of the tags that count as costly there: found once, not row by row.
+        self.costly_here = self.tags.costly.search(region) is not None
         markers = self._markers(region)
         self._count_cells(region, markers)
         position = 0
@@ -204,7 +207,10 @@ class PartScanner:
         # Styles, merged cells, names, runs of formatted text...: openpyxl makes an object of each (or keeps
         # the element), at several microseconds apiece, so their number is what costs. In a row or a text
         # only the cells' and texts' own tags are cheap.
-        self.budget.other_tags += len(self.tags.costly.findall(region, start, end)) if in_data else tags
+        if not in_data:
+            self.budget.other_tags += tags
+        elif self.costly_here:
+            self.budget.other_tags += len(self.tags.costly.findall(region, start, end))
         if self.budget.other_tags > self.limits.max_other_tags:
             self.budget.refuse(f"This workbook holds more than {self.limits.max_other_tags:,} styles, merged cells, "
                                f"formatted runs of text or other settings, more than any pupil-data sheet needs. "
