@@ -4,8 +4,10 @@ from .audit import PupilRowRead
 from .disclosed import DisclosedResults
 from .evidence import Evidence
 from .imports import ImportAlias, ImportSettings
+from .invitations import Invitation
 from .jobs import ImportJob
 from .measure import Measure
+from .notifications import Notification, NotificationSettings
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
 from .publication import Follow, Publication, PublicationChart, PublicationFile, PublicationTag
@@ -22,9 +24,12 @@ __all__ = [
     "ImportAlias",
     "ImportSettings",
     "ImportJob",
+    "Invitation",
     "JoinRequest",
     "Measure",
     "Membership",
+    "Notification",
+    "NotificationSettings",
     "OutcomeRecord",
     "OutcomeUpload",
     "PlanSnapshot",
