@@ -2,7 +2,7 @@
 from .alliance import Alliance, AllianceSchool, Membership, School
 from .audit import PupilRowRead
 from .disclosed import DisclosedResults
-from .evidence import Evidence
+from .evidence import Evidence, EvidenceChange
 from .imports import ImportAlias, ImportSettings
 from .invitations import Invitation
 from .jobs import ImportJob
@@ -20,6 +20,7 @@ __all__ = [
     "AllianceSchool",
     "DisclosedResults",
     "Evidence",
+    "EvidenceChange",
     "Follow",
     "ImportAlias",
     "ImportSettings",

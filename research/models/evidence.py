@@ -31,3 +31,30 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EvidenceChange(models.Model):
+    """Audit row: evidence edited or deleted, by whom and when, never edited itself.
+
+    It keeps the evidence's id and title (not a link to it): a deleted item's record outlives it.
+    """
+
+    class Action(models.TextChoices):
+        EDITED = "edited", "Edited"
+        DELETED = "deleted", "Deleted"
+
+    project = models.ForeignKey("Project", on_delete=models.CASCADE, related_name="evidence_changes")
+    evidence_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # {field: [before, after]} for an edit; empty for a deletion.
+    changes = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.action} by {self.actor_name}"

@@ -13,6 +13,14 @@ def academic_year_validator(value: str) -> None:
         raise ValidationError("Write the academic year like 2025/26 (two consecutive years).")
 
 
+def academic_year_dates(value: str) -> tuple:
+    """'2025/26' -> (1 September 2025, 31 August 2026): the days a session of that year may fall on."""
+    from datetime import date
+
+    start = int(value[:4])
+    return date(start, 9, 1), date(start + 1, 8, 31)
+
+
 class Theme(models.Model):
     """A shared theme (feedback, oracy, well-being...) so schools can find each other's work."""
 
@@ -44,6 +52,9 @@ class Project(models.Model):
     planned_schools = models.PositiveIntegerField(null=True, blank=True)
     assumed_icc = models.FloatField(default=0.15)
     pre_post_correlation = models.FloatField(default=0.7)
+    # The group chose to answer its question without pupil scores (pupil voice, observation...):
+    # dissemination then needs no baseline and final data (research.lifecycle), and the finding says so.
+    qualitative_enquiry = models.BooleanField(default=False)
     academic_year = models.CharField(max_length=7, validators=[academic_year_validator])
     term = models.CharField(max_length=10, choices=Term.choices, blank=True)
     # Changed only by research.lifecycle.
