@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
 from . import alliance_schools, import_aliases
+from . import evidence_map
 from .projects import views as projects
 
 class IdRouter(SimpleRouter):
@@ -57,6 +58,10 @@ urlpatterns = [
     path("findings/<slug:slug>/charts/<chartname:name>.<chartfmt:fmt>", findings.FindingChartView.as_view(),
          name="finding-chart"),
     path("findings/<slug:slug>/files/<id:file_id>/", findings.FindingFileView.as_view(), name="finding-file"),
+    path("evidence-map/", evidence_map.EvidenceMapView.as_view(), name="evidence-map"),
+    path("evidence-map/<slug:strand>/", evidence_map.EvidenceStrandView.as_view(), name="evidence-strand"),
+    path("evidence-map/<slug:strand>/charts/<chartname:name>.<chartfmt:fmt>",
+         evidence_map.EvidenceStrandChartView.as_view(), name="evidence-strand-chart"),
     path("jobs/<id:job_id>/", jobs.JobView.as_view(), name="job"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),

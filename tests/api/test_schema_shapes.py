@@ -177,6 +177,10 @@ def read_urls() -> list[str]:
     for publication in Publication.objects.all():
         urls += [f"/api/v1/findings/{publication.slug}/", f"/api/v1/findings/{publication.slug}/results.json",
                  f"/api/v1/findings/{publication.slug}/charts/effects.json"]
+    urls += ["/api/v1/evidence-map/", "/api/v1/evidence-map/?phase=ks2&min_padlocks=1",
+             "/api/v1/evidence-map/?phase=bogus", "/api/v1/evidence-map/learning-environment--attainment--ks2/",
+             "/api/v1/evidence-map/learning-environment--attainment--ks2/charts/forest.json",
+             "/api/v1/evidence-map/no-such--strand--ks2/"]
     return urls
 
 

@@ -1,0 +1,163 @@
+"""The public evidence map: every published finding, across all alliances, pooled by strand.
+
+Reads only what findings published (their frozen non-member results and context); a withdrawn
+finding leaves the map at once. research.analysis.evidence_map does the pooling.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import django_filters
+from django.db.models import Count, Max, Q
+
+from .. import charts
+from ..analysis.evidence_map import (
+    EGGER_MIN_FINDINGS, StrandFinding, group_by_strand, parse_strand_key, strand_findings, strand_key, strand_summary,
+)
+from ..charts.evidence_map import funnel, strand_forest
+from ..errors import InvalidFilters, NotFound
+from ..models import Publication, PublicationTag, Theme
+from ..models.choices import MeasureKind, Phase, Subject
+from ..models.publication import PublicationStatus
+from .findings import published
+
+
+class EvidenceMapFilter(django_filters.FilterSet):
+    """`subject` narrows the findings pooled; the others choose strands (a strand's pool never
+    depends on them)."""
+
+    subject = django_filters.ChoiceFilter(choices=Subject.choices, label="Pool only findings in this subject")
+    phase = django_filters.ChoiceFilter(choices=Phase.choices)
+    theme = django_filters.CharFilter(method="filter_tag", label="Theme slug")
+    measure_kind = django_filters.ChoiceFilter(choices=MeasureKind.choices, method="filter_tag")
+    min_padlocks = django_filters.NumberFilter(method="keep", min_value=0, max_value=5,
+                                               label="Strands rated at least this many padlocks (0-5)")
+
+    class Meta:
+        model = Publication
+        fields = ["subject", "phase", "theme", "measure_kind", "min_padlocks"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(tags__kind=name, tags__value=value)
+
+    def keep(self, queryset, name, value):
+        return queryset  # a strand-level filter, applied after pooling
+
+
+def clean_filters(filters) -> dict:
+    """The map's filters, checked (InvalidFilters naming each bad one); absent ones are None."""
+    filterset = EvidenceMapFilter(filters or {}, queryset=Publication.objects.none())
+    if not filterset.is_valid():
+        raise InvalidFilters("Some filters are not valid.",
+                             fields={name: list(messages) for name, messages in filterset.errors.items()})
+    data = filterset.form.cleaned_data
+    padlocks = data.get("min_padlocks")
+    return {"subject": data.get("subject") or None, "phase": data.get("phase") or None,
+            "theme": data.get("theme") or None, "measure_kind": data.get("measure_kind") or None,
+            "min_padlocks": int(padlocks) if padlocks is not None else None}
+
+
+def evidence_map_fingerprint(*, extra: object = None) -> str:
+    """Changes whenever a finding is published, withdrawn or removed (one query): the key of every
+    cached map, strand and chart, so none is ever stale."""
+    state = Publication.objects.aggregate(
+        rows=Count("id"), live=Count("id", filter=Q(status=PublicationStatus.PUBLISHED)),
+        published=Max("published_at"), withdrawn=Max("withdrawn_at"), last=Max("id"))
+    text = json.dumps([state, extra], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _findings(subject: str | None, *, phase: str | None = None, theme: str | None = None,
+              measure_kind: str | None = None) -> list[StrandFinding]:
+    """Every published finding's place in each strand (two queries: findings, their themes)."""
+    rows = published()
+    if subject:
+        rows = rows.filter(subject=subject)
+    if phase:
+        rows = rows.filter(phase=phase)
+    if theme:
+        rows = rows.filter(tags__kind="theme", tags__value=theme)
+    if measure_kind:
+        rows = rows.filter(tags__kind="measure_kind", tags__value=measure_kind)
+    # Only the parts of the frozen content the map reads, not whole findings.
+    rows = list(rows.order_by("published_at", "id").values(
+        "id", "slug", "project_id", "title", "phase", "subject", "alliance__name",
+        "content__results__measures", "content__context__schools"))
+    themes: dict[int, list[str]] = {}
+    tags = PublicationTag.objects.filter(publication_id__in=[row["id"] for row in rows], kind="theme")
+    for publication_id, value in tags.values_list("publication_id", "value"):
+        themes.setdefault(publication_id, []).append(value)
+    found: list[StrandFinding] = []
+    for row in rows:
+        schools = row["content__context__schools"]
+        found += strand_findings(
+            slug=row["slug"], project_id=row["project_id"], title=row["title"], alliance=row["alliance__name"],
+            phase=row["phase"], subject=row["subject"], themes=themes.get(row["id"], []),
+            measures=row["content__results__measures"] or [],
+            schools=schools if isinstance(schools, int) else None)
+    return found
+
+
+def _theme_labels() -> dict[str, str]:
+    return dict(Theme.objects.values_list("slug", "name"))
+
+
+def _labelled(summary: dict, labels: dict[str, str]) -> dict:
+    return {**summary, "theme_label": labels.get(summary["theme"], summary["theme"]),
+            "measure_kind_label": MeasureKind(summary["measure_kind"]).label if summary["measure_kind"]
+            in MeasureKind.values else summary["measure_kind"],
+            "phase_label": Phase(summary["phase"]).label if summary["phase"] in Phase.values else summary["phase"]}
+
+
+def evidence_map(*, filters=None) -> dict:
+    """The strands (theme x measure kind x phase) of published findings, each with its pooled
+    effect and counts, narrowed by EvidenceMapFilter; largest strands first."""
+    chosen = clean_filters(filters)
+    findings = _findings(chosen["subject"], phase=chosen["phase"], theme=chosen["theme"],
+                         measure_kind=chosen["measure_kind"])
+    labels = _theme_labels()
+    strands = []
+    for key, members in group_by_strand(findings).items():
+        theme, kind, phase = parse_strand_key(key)
+        if (chosen["theme"] and theme != chosen["theme"]) or (chosen["measure_kind"] and kind != chosen["measure_kind"]):
+            continue
+        summary = strand_summary(key, members)
+        if chosen["min_padlocks"] is not None and summary["padlocks"] < chosen["min_padlocks"]:
+            continue
+        strands.append(_labelled(summary, labels))
+    strands.sort(key=lambda s: (-s["findings"], s["theme_label"], s["measure_kind"], s["phase"]))
+    return {"filters": chosen, "count": len(strands), "findings": len({f.slug for f in findings}),
+            "strands": strands}
+
+
+def evidence_strand(*, key: str, filters=None) -> dict:
+    """One strand in full: its pool, Egger's test (10+ pooled findings) and every finding with the
+    g, variance and n it published, so anyone can recompute the pool. `subject` as on the map."""
+    parts = parse_strand_key(key)
+    if parts is None:
+        raise NotFound("No strand at this address: a strand is theme--measure kind--phase.")
+    chosen = clean_filters({"subject": (filters or {}).get("subject")} if (filters or {}).get("subject") else {})
+    theme, kind, phase = parts
+    members = [f for f in _findings(chosen["subject"], phase=phase, theme=theme, measure_kind=kind)
+               if (f.theme, f.measure_kind, f.phase) == parts]
+    if not members:
+        raise NotFound("No published finding is in this strand.")
+    summary = _labelled(strand_summary(strand_key(*parts), members, detail=True), _theme_labels())
+    return {**summary, "subject": chosen["subject"]}
+
+
+STRAND_CHARTS = ("forest", "funnel")
+
+
+def evidence_strand_chart(*, strand: dict, name: str) -> charts.ChartSpec:
+    """The strand's forest plot, or its funnel plot (10+ pooled findings); a name not here is a 404."""
+    title = f"{strand['theme_label']}: {strand['measure_kind_label'].lower()}, {strand['phase_label']}"
+    if name == "forest":
+        return strand_forest(strand, title=title)
+    if name == "funnel":
+        if strand["pool"]["k"] < EGGER_MIN_FINDINGS:
+            raise NotFound(f"A funnel plot needs {EGGER_MIN_FINDINGS} or more pooled findings; this strand has "
+                           f"{strand['pool']['k']}.", code="too_few_findings")
+        return funnel(strand, title=title)
+    raise NotFound(f"There is no '{name}' chart. Strand charts: {', '.join(STRAND_CHARTS)}.")
