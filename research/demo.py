@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from . import lifecycle
 from .models import Alliance, AllianceSchool, Measure, Membership, Project, School, Theme
+from .demo_scores import synthetic_scores
 from .models.choices import MeasureKind, Role, SchoolPhase, StageKind, Status
 from .services.outcomes import outcomes_import
 from .services.projects import project_propose
@@ -69,6 +70,10 @@ class DemoProject:
     target: str
     alliance: str = ALLIANCE_SLUG
     data: str = ""  # prefix of its outcome files in fixtures/outcomes/
+    # Or synthetic scores drawn here (research.demo_scores): the true effect in SD, and its seed.
+    effect: float | None = None
+    seed: int = 0
+    findings: str = ""  # what the group found, if not the usual sentence
 
 
 PROJECTS = [
@@ -112,6 +117,22 @@ PROJECTS = [
                 "maths", "ks2", ("retrieval-practice",), ("Maths attainment test",),
                 "project.lead", ("teacher.a",), Status.PUBLISHED,
                 data="times-tables-practice"),
+    # Three more published findings, so two strands of the public evidence map (retrieval practice and
+    # the learning environment, in key stage 2 maths) each pool three; one a null, one a negative result.
+    DemoProject("Retrieval starters in Year 5 maths",
+                "Do five-minute retrieval starters in a maths-rich classroom raise attainment in Year 5?",
+                "maths", "ks2", ("retrieval-practice", "learning-environment"), ("Maths attainment test",),
+                "project.lead", ("teacher.c",), Status.PUBLISHED, effect=0.3, seed=51),
+    DemoProject("Times-tables apps at home",
+                "Does practising times tables on an app at home, instead of in class, raise attainment in Year 4?",
+                "maths", "ks2", ("retrieval-practice",), ("Maths attainment test",),
+                "project.lead", ("teacher.a",), Status.PUBLISHED, effect=-0.45, seed=52,
+                findings="Pupils who practised at home did worse than those who practised in class."),
+    DemoProject("Maths working walls",
+                "Do working walls built with pupils during the unit improve progress in maths?",
+                "maths", "ks2", ("learning-environment",), ("Maths attainment test",),
+                "project.lead", ("teacher.c",), Status.PUBLISHED, effect=0.0, seed=53,
+                findings="We found no clear difference between classes with and without working walls."),
 ]
 
 STAGE_WRITING = {
@@ -154,25 +175,33 @@ def _users() -> dict:
     return users
 
 
-def _write_stage(project: Project, kind: str, actor, question: str) -> None:
+def _write_stage(project: Project, kind: str, actor, question: str, findings: str = "") -> None:
     writing = dict(STAGE_WRITING[kind])
     if kind == StageKind.THEORY:
         writing["agreed_question"] = question
+    if kind == StageKind.DISSEMINATION and findings:
+        writing["findings"] = findings
     stage_update(actor=actor, project=project, kind=kind, session_date=SESSION_DATES[kind],
                  attendees=["Priya Shah", "Amira Hussain", "Chloe Evans"], **writing)
 
 
 def _import_stage_data(project: Project, spec: DemoProject, actor) -> None:
     """Upload the demo files for the stage the project has just reached, through the real import."""
-    if not spec.data or project.status not in (StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION):
+    if project.status not in (StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION):
         return
     for measure in project.measures.all():
-        path = OUTCOME_FILES / f"{spec.data}--{project.status}--{slugify(measure.name)}.csv"
-        if path.exists():
-            result = outcomes_import(actor=actor, project=project, stage_kind=project.status,
-                                     data=path.read_bytes(), filename=path.name, measure_id=measure.id)
-            if not result.ok:
-                raise ValueError(f"demo file {path.name} does not import: {result.errors[:3]}")
+        if spec.effect is not None:
+            schools = sorted(project.memberships.values_list("school__urn", flat=True).distinct())
+            data, filename = synthetic_scores(spec.seed, spec.effect, project.status, schools), f"{spec.seed}.csv"
+        else:
+            path = OUTCOME_FILES / f"{spec.data}--{project.status}--{slugify(measure.name)}.csv"
+            if not spec.data or not path.exists():
+                continue
+            data, filename = path.read_bytes(), path.name
+        result = outcomes_import(actor=actor, project=project, stage_kind=project.status,
+                                 data=data, filename=filename, measure_id=measure.id)
+        if not result.ok:
+            raise ValueError(f"demo file {filename} does not import: {result.errors[:3]}")
 
 
 def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict, measures: dict) -> Project:
@@ -196,7 +225,7 @@ def _build_project(spec: DemoProject, alliances: dict, users: dict, themes: dict
     stage_of_action = iter([StageKind.THEORY, StageKind.PROGRESS, StageKind.DISSEMINATION])
     for action in PATH[spec.target]:
         if action in ("advance", "publish"):
-            _write_stage(project, next(stage_of_action), lead, spec.question)
+            _write_stage(project, next(stage_of_action), lead, spec.question, spec.findings)
         actor = alliance_lead if action in ("accept", "publish") else lead
         lifecycle.project_transition(project_id=project.pk, action=action, actor=actor,
                                      comment="Demo history.")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from research.models import JoinRequest
+from research.models import JoinRequest, Publication, PublicationTag
 from research.models.choices import Status
 from research.services.evidence import evidence_create
 from research.services.members import join_request_create
@@ -82,6 +82,13 @@ def import_job(world):
                                             options={"stage_kind": "theory"}, size=1, sha256="0" * 64)}
 
 
+def tagged_finding(world):
+    """The published project's finding, given a theme: a strand of the evidence map."""
+    publication = Publication.objects.get(project=world.projects["published"], status="published")
+    PublicationTag.objects.create(publication=publication, kind="theme", value="oracy")
+    return {"strand": f"oracy--{world.measure.kind}--{publication.phase}"}
+
+
 def propose_body(w, ctx):
     return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
             "phase": "ks2", "academic_year": "2025/26"}
@@ -101,6 +108,13 @@ CASES = [
     Case("measure create", "post", lambda w, c: "/api/v1/measures/", row(401, 403, 403, 403, 403, 201, 201),
          body=lambda w, c: {"alliance": w.alliance.id, "name": "Well-being", "kind": "well-being",
                             "scale_min": 0, "scale_max": 10}),
+    # the public evidence map (issue 15): anyone reads it; it has nothing to write
+    Case("evidence map", "get", lambda w, c: "/api/v1/evidence-map/", everyone(200), setup=tagged_finding),
+    Case("evidence strand", "get", lambda w, c: f"/api/v1/evidence-map/{c['strand']}/", everyone(200),
+         setup=tagged_finding),
+    Case("evidence strand chart", "get", lambda w, c: f"/api/v1/evidence-map/{c['strand']}/charts/forest.json",
+         everyone(200), setup=tagged_finding),
+    Case("evidence map write", "post", lambda w, c: "/api/v1/evidence-map/", everyone(405), body={}),
     # the alliance's schools (issue 13): its lead and staff add them; other members 403, outsiders 404
     Case("add school", "post", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/schools/",
          row(401, 404, 403, 403, 403, 201, 201),

@@ -122,7 +122,7 @@ def test_lead_sees_the_pooled_synthesis_pipeline_and_collaboration_charts(demo, 
     expect(attainment).to_contain_text("not pooled: Effective feedback for writing (No comparison group")
     # and the counts come from the pipeline endpoint
     counts = page.get_by_role("table", name="Projects at each status")
-    expect(counts.get_by_role("row", name=re.compile(r"^Published 2$"))).to_be_visible()
+    expect(counts.get_by_role("row", name=re.compile(r"^Published 5$"))).to_be_visible()
     # and the forest, pipeline and collaboration charts are drawn, each with its data
     for name in ("forest", "pipeline", "collaboration"):
         image = page.locator(f"img[src$='/charts/{name}.svg']")
