@@ -7,8 +7,10 @@ xml_scan's limits first, the sheets' extent checked), never the upload itself.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
@@ -138,14 +140,32 @@ def _cells(rows: list[list[Any]], wanted: list[int], max_rows: int, read_as: dic
     trailing formatting costs nothing. Only the wanted cells are turned into text: identifying columns are
     never read into the table."""
     # Below the header every row is as wide as calamine's extent (plus the padding from column A).
-    grid = list(zip(*rows))
-    blank = ("",) * len(rows)
-    columns = {i: [value if value.__class__ is str else cell_text(value)
-                   for value in (grid[i] if i < len(grid) else blank)] for i in wanted}
-    filled = [bool("".join(values).strip()) for values in zip(*columns.values())] if rows else []
-    if sum(filled) > max_rows:
+    count = len(rows)
+    width = min(map(len, rows), default=0)
+    blank = [""] * count
+    columns = {i: _column_texts(list(map(itemgetter(i), rows)) if i < width else blank) for i in wanted}
+    filled = np.zeros(count, dtype=bool)
+    for texts in columns.values():
+        if filled.all():
+            break
+        filled |= np.fromiter((bool(text) and not text.isspace() for text in texts), dtype=bool, count=count)
+    if int(filled.sum()) > max_rows:
         raise UnreadableFile(too_many_rows_message(None, max_rows), read_as)
-    last = len(filled) - 1 - filled[::-1].index(True) if any(filled) else -1
-    if last < 0:
+    if not filled.any():
         return pd.DataFrame(columns=wanted, dtype=object)
+    last = count - 1 - int(np.argmax(filled[::-1]))
     return pd.DataFrame({i: values[:last + 1] for i, values in columns.items()}, columns=wanted, dtype=object)
+
+
+def _column_texts(values: list[Any]) -> list[str]:
+    """cell_text for a whole column. A column of whole numbers (scores, years, URNs: most of a sheet) is
+    turned into text by numpy at once; anything else cell by cell."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    if kinds == {float}:
+        numbers = np.array(values, dtype=np.float64)
+        # Below 2**53 every whole float is exact as an int64; NaN and infinities fail the test and go below.
+        if bool((np.abs(numbers) < 2.0 ** 53).all() and (numbers == np.trunc(numbers)).all()):
+            return numbers.astype(np.int64).astype(str).tolist()
+    return [value if value.__class__ is str else cell_text(value) for value in values]

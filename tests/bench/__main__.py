@@ -5,13 +5,15 @@ from .setup import bench_project, start_django, stop_django
 def main() -> None:
     connection, old_name = start_django()
     try:
-        from . import bombs, charts, imports, jobs, lists, synthesis
+        from . import bombs, charts, import_compare, imports, jobs, lists, synthesis
 
         print(f"database {connection.vendor}, connections kept {connection.settings_dict['CONN_MAX_AGE']} s",
               flush=True)
 
         project, measure, lead = bench_project()
         for line in imports.run(project, measure, lead):
+            print(line, flush=True)
+        for line in import_compare.run(project, measure, lead):
             print(line, flush=True)
         for line in jobs.run(project, measure, lead):
             print(line, flush=True)
