@@ -5,10 +5,11 @@ from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from research import access
 from research.errors import NotFound
 from research.models.choices import EvidenceKind, StageKind, Visibility
 from research.selectors.evidence import evidence_get, evidence_list
-from research.services.evidence import evidence_create, evidence_delete
+from research.services.evidence import evidence_create, evidence_delete, evidence_update
 
 from .common import ProjectScopedMixin, display_name
 from .parsers import StrictJSONParser
@@ -26,6 +27,16 @@ class EvidenceIn(serializers.Serializer):
     text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
 
+class EvidenceUpdateIn(serializers.Serializer):
+    """What an edit may change; a link stays a link and a note a note (a file: delete and add again)."""
+
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    link = serializers.URLField(max_length=500, required=False)
+    text = serializers.CharField(max_length=20000, required=False)
+
+
 class EvidenceOut(serializers.Serializer):
     id = serializers.IntegerField()
     stage = serializers.CharField(source="stage.kind")
@@ -40,6 +51,13 @@ class EvidenceOut(serializers.Serializer):
     uploader = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
+    can_change = serializers.SerializerMethodField()
+
+    def get_can_change(self, evidence) -> bool:
+        """The viewer may edit or delete it now (its uploader or the project lead, not while published)."""
+        user, project = self.context.get("user"), self.context.get("project")
+        return bool(project and access.can_delete_evidence(user, evidence, project)
+                    and not access.writing_locked(project))
 
     def get_uploader(self, evidence) -> str:
         return display_name(evidence.uploader)
@@ -62,8 +80,9 @@ class EvidenceListView(EvidenceScopedMixin, APIView):
     @extend_schema(parameters=[OpenApiParameter("stage", str, description="Only this stage's evidence.")],
                    responses=EvidenceOut(many=True))
     def get(self, request, project_id):
-        rows = evidence_list(user=request.user, project=self.get_project(), filters=request.query_params)
-        return Response(EvidenceOut(rows, many=True).data)
+        project = self.get_project()
+        rows = evidence_list(user=request.user, project=project, filters=request.query_params)
+        return Response(EvidenceOut(rows, many=True, context={"user": request.user, "project": project}).data)
 
     @extend_schema(request={"multipart/form-data": EvidenceIn}, responses={201: EvidenceOut})
     def post(self, request, project_id):
@@ -72,13 +91,28 @@ class EvidenceListView(EvidenceScopedMixin, APIView):
         values = dict(data.validated_data)
         evidence = evidence_create(actor=request.user, project=self.get_project(), stage_kind=values.pop("stage"),
                                    **values)
-        return Response(EvidenceOut(evidence).data, status=201)
+        return Response(EvidenceOut(evidence, context={"user": request.user, "project": self.get_project()}).data,
+                        status=201)
 
 
 class EvidenceDetailView(EvidenceScopedMixin, APIView):
+    parser_classes = [StrictJSONParser]
+
+    def _out(self, evidence):
+        return EvidenceOut(evidence, context={"user": self.request.user, "project": self.get_project()}).data
+
     @extend_schema(responses=EvidenceOut)
     def get(self, request, project_id, evidence_id):
-        return Response(EvidenceOut(self.get_evidence(evidence_id)).data)
+        return Response(self._out(self.get_evidence(evidence_id)))
+
+    @extend_schema(request=EvidenceUpdateIn, responses=EvidenceOut)
+    def patch(self, request, project_id, evidence_id):
+        """Edit it (its uploader or the project lead); recorded with who and when."""
+        data = EvidenceUpdateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = evidence_update(actor=request.user, project=self.get_project(),
+                                   evidence=self.get_evidence(evidence_id), **data.validated_data)
+        return Response(self._out(evidence))
 
     @extend_schema(responses={204: None})
     def delete(self, request, project_id, evidence_id):

@@ -167,7 +167,9 @@ class FindingEvidenceOut(serializers.Serializer):
     link = serializers.CharField()
     text = serializers.CharField()
     file = inline_serializer("FindingFileRef", {
-        "id": serializers.IntegerField(), "filename": serializers.CharField(),
+        "id": serializers.IntegerField(allow_null=True, help_text="Null in the publication preview (copied when "
+                                                                  "published)."),
+        "filename": serializers.CharField(),
         "content_type": serializers.CharField()}, allow_null=True)
 
 
@@ -178,7 +180,7 @@ class FindingOut(serializers.Serializer):
     slug = serializers.CharField()
     status = serializers.ChoiceField(choices=PublicationStatus.choices)
     version = serializers.IntegerField(required=False)
-    published_at = serializers.DateTimeField(required=False)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
     alliance = serializers.CharField(required=False)
     subject = serializers.CharField(required=False)
     phase = serializers.CharField(required=False)
@@ -189,6 +191,9 @@ class FindingOut(serializers.Serializer):
     research_question = serializers.CharField(required=False)
     rationale = serializers.CharField(required=False)
     success_notes = serializers.CharField(required=False)
+    qualitative_enquiry = serializers.BooleanField(
+        required=False, help_text="The group chose a qualitative enquiry (no pupil scores needed); absent in "
+                                  "findings published before the choice existed.")
     plan = PlanOut(required=False, allow_null=True)
     stages = FindingStagesOut
     context = ContextOut(required=False)
@@ -217,13 +222,18 @@ class FindingDetailView(PublicReadMixin, APIView):
                 "newer_version": newer,
                 "detail": "This finding was withdrawn by its alliance. The reason is given below.",
             })
-        return Response({
-            "slug": publication.slug, "status": publication.status, "version": publication.version,
-            "published_at": publication.published_at, "alliance": publication.alliance.name,
-            "subject": publication.subject, "phase": publication.phase, "academic_year": publication.academic_year,
-            "evidence_strength": publication.evidence_strength, "effect_direction": publication.effect_direction,
-            **publication.content,
-        })
+        return Response(finding_body(publication))
+
+
+def finding_body(publication: Publication) -> dict:
+    """A published finding as readers get it (also the publication preview's, from an unsaved one)."""
+    return {
+        "slug": publication.slug, "status": publication.status, "version": publication.version,
+        "published_at": publication.published_at, "alliance": publication.alliance.name,
+        "subject": publication.subject, "phase": publication.phase, "academic_year": publication.academic_year,
+        "evidence_strength": publication.evidence_strength, "effect_direction": publication.effect_direction,
+        **publication.content,
+    }
 
 
 def _result_rows(results: dict):

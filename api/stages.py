@@ -42,10 +42,13 @@ class StageIn(serializers.ModelSerializer):
 
     revision_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
                                             help_text="Why the plan changed (when editing the frozen theory stage).")
+    confirm_outside_year = serializers.BooleanField(
+        required=False, help_text="Keep a session date outside the project's academic year (1 September to "
+                                  "31 August); without it such a date is refused (400).")
 
     class Meta:
         model = Stage
-        fields = ["session_date", "attendees", "revision_reason", *WRITING_FIELDS]
+        fields = ["session_date", "attendees", "revision_reason", "confirm_outside_year", *WRITING_FIELDS]
         extra_kwargs = {name: {"required": False} for name in ["session_date", *WRITING_FIELDS]}
 
 

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
-from . import alliance_schools, import_aliases
+from . import alliance_schools, import_aliases, publication_preview
 from . import evidence_map
 from .projects import views as projects
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path(P + "transitions/", projects.TransitionsView.as_view(), name="project-transitions"),
     path(P + "plan-snapshots/", projects.PlanSnapshotsView.as_view(), name="project-plan-snapshots"),
     path(P + "stages/", stages.StageListView.as_view(), name="project-stages"),
+    path(P + "publication-preview/", publication_preview.PublicationPreviewView.as_view(),
+         name="project-publication-preview"),
     path(P + "stages/<str:kind>/", stages.StageDetailView.as_view(), name="project-stage"),
     path(P + "members/", members.MembersView.as_view(), name="project-members"),
     path(P + "members/<id:user_id>/", members.MemberDetailView.as_view(), name="project-member"),

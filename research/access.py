@@ -346,6 +346,17 @@ def outcome_data_locked(project: Project) -> bool:
     return project.status == Status.PUBLISHED
 
 
+def writing_locked(project: Project) -> bool:
+    """While a finding is public its writing (question, plan, stages, evidence) is read-only: the
+    page and the published finding must say the same. Unpublishing (with a reason) unlocks it."""
+    return project.status == Status.PUBLISHED
+
+
+def can_preview_publication(user, project: Project) -> bool:
+    """See exactly what publishing would make public: whoever may publish (the alliance lead, staff)."""
+    return can_transition(user, project, "publish")
+
+
 def can_follow_import_job(user, job: ImportJob) -> bool:
     """An import job (its progress, and its report, which can quote cells of the file): only the person
     who uploaded the file, and only while they may still see the project's pupil rows. Not staff, not

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from . import access
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
-from .models import Project, Stage, StageTransition
+from .models import OutcomeRecord, Project, Stage, StageTransition
 from .models.choices import StageKind, Status
 from .statuses import ACTIVE_STATUSES
 
@@ -52,6 +52,22 @@ def progress_complete(project: Project) -> list[str]:
     if not progress.impact_on_practice.strip():
         unmet.append("no impact on practice written for the progress update")
     return unmet
+
+
+def pupil_data_or_qualitative(project: Project) -> list[str]:
+    """A finding about pupils needs, for at least one measure, scores at the baseline (theory) and at a
+    later session (by dissemination, the progress update: the final scores come in at dissemination);
+    or the group's explicit choice of a qualitative enquiry, which the finding then states."""
+    if project.qualitative_enquiry:
+        return []
+    stages_by_measure: dict[int, set[str]] = {}
+    rows = OutcomeRecord.objects.filter(project=project).values_list("measure_id", "stage__kind").distinct()
+    for measure_id, kind in rows:
+        stages_by_measure.setdefault(measure_id, set()).add(kind)
+    if any(StageKind.THEORY in kinds and kinds - {StageKind.THEORY} for kinds in stages_by_measure.values()):
+        return []
+    return ["no pupil scores for any measure at both the baseline (theory) and a later session: upload them, "
+            "or record that the project is a qualitative enquiry"]
 
 
 def dissemination_complete(project: Project) -> list[str]:
@@ -96,7 +112,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("accept", Status.PROPOSED, Status.THEORY),
     Transition("decline", Status.PROPOSED, Status.DECLINED),
     Transition("advance", Status.THEORY, Status.PROGRESS, guards=(theory_complete,), effects=(freeze_plan,)),
-    Transition("advance", Status.PROGRESS, Status.DISSEMINATION, guards=(progress_complete,)),
+    Transition("advance", Status.PROGRESS, Status.DISSEMINATION, guards=(progress_complete, pupil_data_or_qualitative)),
     Transition("publish", Status.DISSEMINATION, Status.PUBLISHED, guards=(dissemination_complete,),
                effects=(publish,)),
     Transition("unpublish", Status.PUBLISHED, Status.DISSEMINATION, needs_reason=True, effects=(unpublish,)),

@@ -9,7 +9,7 @@ from datetime import date
 from research import lifecycle
 from research.models import Alliance, Measure, Project
 from research.models.choices import Role, StageKind, Status
-from research.services.projects import project_propose
+from research.services.projects import project_propose, project_update
 from research.services.stages import stage_update
 
 from .factories import AllianceFactory, MeasureFactory, SchoolFactory, ThemeFactory, UserFactory, member_of
@@ -32,7 +32,9 @@ class World:
 
 
 def write_theory(project, actor):
-    stage_update(actor=actor, project=project, kind=StageKind.THEORY, session_date=date(2025, 9, 24),
+    # In the project's academic year (a session outside it must be confirmed).
+    stage_update(actor=actor, project=project, kind=StageKind.THEORY,
+                 session_date=date(int(project.academic_year[:4]), 9, 24),
                  agreed_question=project.research_question, attendees=["A", "B"])
 
 
@@ -70,6 +72,10 @@ def make_project(alliance, lead, alliance_lead, members, measures, status=Status
             WRITERS[project.status](project, lead)
         actor = alliance_lead if action in ("accept", "decline", "publish") else lead
         lifecycle.project_transition(project_id=project.pk, action=action, actor=actor)
+        if action == "advance" and project.status == Status.THEORY:
+            # No pupil scores here: from progress on, the group says it is a qualitative enquiry (which
+            # the guard into dissemination accepts instead of baseline and final scores).
+            project_update(actor=lead, project=project, qualitative_enquiry=True)
     project.refresh_from_db()
     return project
 

@@ -61,9 +61,12 @@ class ProjectIn(serializers.ModelSerializer):
 class ProjectUpdateIn(ProjectIn):
     revision_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
                                             help_text="Why the plan changed (recorded after the plan is frozen).")
+    qualitative_enquiry = serializers.BooleanField(
+        required=False, help_text="The group answers its question without pupil scores: dissemination then needs "
+                                  "no baseline and final data, and the finding says so.")
 
     class Meta(ProjectIn.Meta):
-        fields = [f for f in ProjectIn.Meta.fields if f != "alliance"] + ["revision_reason"]
+        fields = [f for f in ProjectIn.Meta.fields if f != "alliance"] + ["revision_reason", "qualitative_enquiry"]
 
 
 class MemberOut(serializers.Serializer):
@@ -173,6 +176,7 @@ class ProjectPermissionsOut(serializers.Serializer):
     write_stages = serializers.BooleanField()
     manage_members = serializers.BooleanField()
     add_evidence = serializers.BooleanField()
+    preview_publication = serializers.BooleanField(help_text="May see /publication-preview/ (whoever may publish).")
     see_raw_rows = serializers.BooleanField()
     join = serializers.BooleanField()
     actions = serializers.ListField(child=serializers.CharField(),
@@ -208,6 +212,7 @@ class ProjectDetailOut(serializers.ModelSerializer):
     my_join_request = serializers.SerializerMethodField()
     success_criteria = serializers.SerializerMethodField()
     power = serializers.SerializerMethodField()
+    writing_locked = serializers.SerializerMethodField()
 
     class Meta:
         model = Project
@@ -215,7 +220,12 @@ class ProjectDetailOut(serializers.ModelSerializer):
                   "phase_label", "themes", "academic_year", "term", "status", "status_label", "lead", "schools",
                   "measures", "measure_details", "created_at", "updated_at", "rationale", "success_notes",
                   "success_criteria", "planned_pupils_per_group", "planned_schools", "assumed_icc",
-                  "pre_post_correlation", "power", "members", "permissions", "next_step", "my_join_request"]
+                  "pre_post_correlation", "power", "members", "permissions", "next_step", "my_join_request",
+                  "qualitative_enquiry", "writing_locked"]
+
+    def get_writing_locked(self, project) -> bool:
+        """The findings are published: the writing is read-only until the alliance lead unpublishes."""
+        return access.writing_locked(project)
 
     @extend_schema_field(SuccessCriterionOut(many=True))
     def get_success_criteria(self, project) -> list[dict]:
@@ -249,10 +259,11 @@ class ProjectDetailOut(serializers.ModelSerializer):
     def get_permissions(self, project) -> dict:
         user = self._user()
         return {
-            "edit": access.can_edit_project(user, project),
-            "write_stages": access.can_write_stage(user, project),
+            "edit": access.can_edit_project(user, project) and not access.writing_locked(project),
+            "write_stages": access.can_write_stage(user, project) and not access.writing_locked(project),
             "manage_members": access.can_manage_members(user, project),
-            "add_evidence": access.can_add_evidence(user, project),
+            "add_evidence": access.can_add_evidence(user, project) and not access.writing_locked(project),
+            "preview_publication": access.can_preview_publication(user, project),
             "see_raw_rows": access.can_see_raw_rows(user, project),
             "join": access.is_authenticated(user) and access.join_refusal(user, project) is None,
             "actions": [

@@ -68,15 +68,18 @@ def _latest_disclosed(project: Project) -> DisclosedResults | None:
     return DisclosedResults.objects.filter(project=project).order_by("-id").first()
 
 
-def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = None) -> dict:
+def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = None,
+                   frozen: DisclosedResults | None = None) -> dict:
     """The frozen non-member view, for the project's current measures and cell size.
 
     A measure chosen since the view was frozen shows as having no data yet; a higher minimum cell
     size than the view was frozen under is applied to it (a lower one waits for the next freeze).
+    `frozen`: a view not stored yet (the publication preview) instead of the latest stored one; its
+    `frozen_at` is then null (it is known when the view is stored).
     """
     measures = measure_infos(project) if measures is None else measures
     min_cell = project.alliance.min_cell_size
-    frozen = _latest_disclosed(project)
+    frozen = _latest_disclosed(project) if frozen is None else frozen
     view = public_results(outcome_frame_empty(), measures, min_cell).view
     if frozen is None:
         return view
@@ -86,7 +89,7 @@ def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = Non
         fresh if m.id not in stored else _tightened(stored[m.id], min_cell) if stricter else stored[m.id]
         for m, fresh in zip(measures, view["measures"])
     ]
-    view["frozen_at"] = frozen.created_at.isoformat()
+    view["frozen_at"] = frozen.created_at.isoformat() if frozen.created_at else None
     return view
 
 

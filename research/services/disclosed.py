@@ -9,6 +9,16 @@ from ..selectors.results import measure_infos, outcome_frame
 from .summaries import effect_summaries_refresh
 
 
+def disclosed_results_compute(*, project: Project) -> DisclosedResults:
+    """The non-member view of the rows as they stand, audited against every earlier one: the row the
+    next freeze stores, unsaved (what the publication preview shows, writing nothing)."""
+    earlier = DisclosedResults.objects.filter(project=project).values_list("terms", flat=True)
+    public = public_results(outcome_frame(project), measure_infos(project), project.alliance.min_cell_size,
+                            earlier=list(earlier), criteria=project.success_criteria)
+    return DisclosedResults(project=project, min_cell_size=project.alliance.min_cell_size, results=public.view,
+                            terms=public.terms)
+
+
 @transaction.atomic
 def disclosed_results_freeze(*, project: Project, reason: str) -> DisclosedResults:
     """Compute the non-member view from the rows as they stand, audited against every earlier one.
@@ -16,13 +26,10 @@ def disclosed_results_freeze(*, project: Project, reason: str) -> DisclosedResul
     Called by research.lifecycle inside each transition, so figures outside the group change only
     when the project moves on (or is published), never with an upload.
     """
-    earlier = DisclosedResults.objects.filter(project=project).values_list("terms", flat=True)
-    public = public_results(outcome_frame(project), measure_infos(project), project.alliance.min_cell_size,
-                            earlier=list(earlier), criteria=project.success_criteria)
-    frozen = DisclosedResults.objects.create(project=project, reason=reason[:40],
-                                             min_cell_size=project.alliance.min_cell_size,
-                                             results=public.view, terms=public.terms)
+    frozen = disclosed_results_compute(project=project)
+    frozen.reason = reason[:40]
+    frozen.save()
     Project.objects.filter(pk=project.pk).update(disclosed_at=frozen.created_at)
     project.disclosed_at = frozen.created_at
-    effect_summaries_refresh(project=project, view=public.view)
+    effect_summaries_refresh(project=project, view=frozen.results)
     return frozen

@@ -7,7 +7,9 @@ from django.db import transaction
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..files import ALLOWED_EVIDENCE_TYPES, describe_unknown, human_size, sniff
-from ..models import Evidence, Project, Stage
+from ..models import Evidence, EvidenceChange, Project, Stage
+from .common import model_update
+from .read_only import writing_check_open
 from .stages import stage_is_reached
 
 ALLOWED_LABELS = ", ".join(sorted({ext for t in ALLOWED_EVIDENCE_TYPES for ext in t.extensions}))
@@ -45,6 +47,7 @@ def evidence_create(*, actor, project: Project, stage_kind: str, kind: str, titl
                     file=None, link: str = "", text: str = "") -> Evidence:
     if not access.can_add_evidence(actor, project):
         raise Forbidden("Only members of the project group can add evidence.")
+    writing_check_open(project)
     given = [name for name, value in (("file", file), ("link", link), ("text", text)) if value]
     if len(given) != 1:
         # Shown beside what the user filled in (or the file, if they filled in nothing).
@@ -67,10 +70,53 @@ def evidence_create(*, actor, project: Project, stage_kind: str, kind: str, titl
     return evidence
 
 
+# What an edit may change: the content stays of its kind (a file is replaced by deleting and adding).
+EVIDENCE_UPDATE_FIELDS = ("title", "kind", "visibility", "link", "text")
+
+
+def _locked(project: Project, evidence: Evidence) -> tuple[Project, Evidence]:
+    """The project row, then the evidence row, locked: an edit racing the publish is refused."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    writing_check_open(project)
+    return project, Evidence.objects.select_for_update().select_related("stage").get(pk=evidence.pk)
+
+
+def _record(*, project: Project, evidence: Evidence, action: str, actor, changes: dict | None = None) -> None:
+    EvidenceChange.objects.create(project=project, evidence_id=evidence.pk, title=evidence.title, action=action,
+                                  changes=changes or {}, actor=actor if access.is_authenticated(actor) else None,
+                                  actor_name=actor.get_username() if access.is_authenticated(actor) else "")
+
+
+@transaction.atomic
+def evidence_update(*, actor, project: Project, evidence: Evidence, **changes) -> Evidence:
+    """Edit an item's title, kind, visibility, or its link or text; recorded (who, when, what) in
+    EvidenceChange. Its uploader or the project lead, and not while the findings are published."""
+    if not access.can_delete_evidence(actor, evidence, project):
+        raise Forbidden("Only the person who added this evidence or the project lead can edit it.")
+    project, evidence = _locked(project, evidence)
+    wrong = [name for name in ("link", "text") if name in changes and not getattr(evidence, name)]
+    if wrong:
+        message = ("This evidence is a file." if evidence.file else
+                   f"This evidence is a {'link' if evidence.link else 'note'}.") + " Its content stays of that kind."
+        raise InvalidInput(message, code="evidence_content", fields={name: [message] for name in wrong})
+    for name in ("link", "text"):
+        if name in changes and not changes[name]:
+            raise InvalidInput("A link or a note cannot be emptied: delete the evidence instead.",
+                               code="evidence_content", fields={name: ["This cannot be empty."]})
+    before = {name: getattr(evidence, name) for name in EVIDENCE_UPDATE_FIELDS}
+    evidence, changed = model_update(instance=evidence, fields=EVIDENCE_UPDATE_FIELDS, data=changes)
+    if changed:
+        _record(project=project, evidence=evidence, action=EvidenceChange.Action.EDITED, actor=actor,
+                changes={name: [before[name], getattr(evidence, name)] for name in changed})
+    return evidence
+
+
 @transaction.atomic
 def evidence_delete(*, actor, project: Project, evidence: Evidence) -> None:
     if not access.can_delete_evidence(actor, evidence, project):
         raise Forbidden("Only the person who added this evidence or the project lead can delete it.")
+    project, evidence = _locked(project, evidence)
+    _record(project=project, evidence=evidence, action=EvidenceChange.Action.DELETED, actor=actor)
     stored = evidence.file.name
     evidence.delete()
     if stored:

@@ -9,6 +9,7 @@ from .criteria import criteria_measures_check, planned_power_clean, success_crit
 from .common import model_update
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
 from .summaries import effect_summaries_refresh
+from .read_only import writing_check_open
 
 
 def _check_measures(alliance_id: int, measures: list[Measure]) -> None:
@@ -57,7 +58,7 @@ def project_propose(*, actor, alliance: Alliance, title: str, research_question:
 PROJECT_UPDATE_FIELDS = (
     "title", "research_question", "subject", "phase", "academic_year", "term", "rationale", "success_notes",
     "success_criteria", "planned_pupils_per_group", "planned_schools", "assumed_icc", "pre_post_correlation",
-    "themes", "measures",
+    "themes", "measures", "qualitative_enquiry",
 )
 
 
@@ -101,6 +102,7 @@ def project_update(*, actor, project: Project, revision_reason: str = "", **chan
     project = Project.objects.select_for_update().get(pk=project.pk)
     changes = project_changes_clean(project=project, changes=changes)
     # None for themes or measures means "not sent": leave them as they are.
+    writing_check_open(project)  # under the row's lock: an edit racing the publish is refused
     data = {name: value for name, value in changes.items() if value is not None or name not in ("themes", "measures")}
     project, changed = model_update(instance=project, fields=PROJECT_UPDATE_FIELDS, data=data)
     if set(changed) & set(PLAN_FIELDS) and plan_is_frozen(project):

@@ -13,10 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .. import charts
+from .. import access, charts
+from ..errors import Conflict, Forbidden
 from ..models import (Evidence, PlanSnapshot, Project, Publication, PublicationChart, PublicationFile,
                       PublicationTag)
-from ..models.choices import STAGE_ORDER, Visibility
+from ..models.choices import STAGE_ORDER, Status, Visibility
 from ..models.publication import EffectDirection, PublicationStatus
 from ..models.stage import STAGE_FIELDS
 from ..selectors.charts import project_chart_from_results
@@ -92,46 +93,85 @@ def chart_list(results: dict) -> list[dict]:
     ]
 
 
+def _public_evidence(project: Project):
+    return Evidence.objects.filter(stage__project=project, visibility=Visibility.PUBLIC).select_related(
+        "stage").order_by("created_at", "id")
+
+
+def _evidence_item(evidence: Evidence, file_ref: dict | None) -> dict:
+    return {"stage": evidence.stage.kind, "kind": evidence.kind, "title": evidence.title, "link": evidence.link,
+            "text": evidence.text, "file": file_ref}
+
+
 def _copy_public_evidence(publication: Publication, project: Project) -> list[dict]:
     items = []
-    public = Evidence.objects.filter(stage__project=project, visibility=Visibility.PUBLIC).select_related("stage")
-    for evidence in public.order_by("created_at", "id"):
-        item = {"stage": evidence.stage.kind, "kind": evidence.kind, "title": evidence.title,
-                "link": evidence.link, "text": evidence.text, "file": None}
+    for evidence in _public_evidence(project):
+        file_ref = None
         if evidence.file:
             with evidence.file.open("rb") as source:
                 copy = PublicationFile(publication=publication, filename=evidence.filename,
                                        content_type=evidence.content_type)
                 copy.file.save(os.path.basename(evidence.file.name), ContentFile(source.read()), save=True)
-            item["file"] = {"id": copy.id, "filename": copy.filename, "content_type": copy.content_type}
-        items.append(item)
+            file_ref = {"id": copy.id, "filename": copy.filename, "content_type": copy.content_type}
+        items.append(_evidence_item(evidence, file_ref))
     return items
 
 
-def publication_create(*, project: Project, actor) -> Publication:
-    measures = measure_infos(project)
-    results = disclosed_view(project=project, measures=measures)  # frozen by this same transition
+def _draft(project: Project, results: dict) -> Publication:
+    """The finding publishing would make of the project as it stands (unsaved, content without evidence)."""
     writing = _writing(project)
     version = (Publication.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0) + 1
     base = f"{slugify(project.title)[:70] or 'finding'}-{project.pk}"
     summary = headline(results)
     dissemination = writing["dissemination"]
-    publication = Publication.objects.create(
+    return Publication(
         project=project, slug=base if version == 1 else f"{base}-v{version}", version=version,
-        published_by=actor if getattr(actor, "is_authenticated", False) else None, alliance=project.alliance,
+        status=PublicationStatus.PUBLISHED, alliance=project.alliance,
         title=project.title, research_question=project.research_question,
         findings_text="\n\n".join(dissemination[f] for f in STAGE_FIELDS["dissemination"]),
         subject=project.subject, phase=project.phase, academic_year=project.academic_year,
         evidence_strength=summary["padlocks"], effect_direction=summary["direction"], headline_g=summary["g"],
-        content={},
+        content={
+            "title": project.title, "research_question": project.research_question, "rationale": project.rationale,
+            "success_notes": project.success_notes, "qualitative_enquiry": project.qualitative_enquiry,
+            "plan": _plan(project), "stages": writing, "context": _context(project, results), "headline": summary,
+            "results": results, "charts": chart_list(results),
+        },
     )
-    publication.content = {
-        "title": project.title, "research_question": project.research_question, "rationale": project.rationale,
-        "success_notes": project.success_notes, "plan": _plan(project), "stages": writing,
-        "context": _context(project, results), "headline": summary, "results": results,
-        "charts": chart_list(results),
-        "evidence": _copy_public_evidence(publication, project),
-    }
+
+
+def publication_preview(*, actor, project: Project) -> Publication:
+    """Exactly what publishing now would make public, computed by the code that publishes, writing
+    nothing: the outsiders' view the publish transition would freeze (research.services.disclosed),
+    the finding built from it, and the public evidence (its files not copied yet: their ids are null).
+    Unsaved: `published_at` and the results' `frozen_at` are null, known only when it is published."""
+    from .disclosed import disclosed_results_compute
+
+    if not access.can_preview_publication(actor, project):
+        raise Forbidden("Only the alliance lead, who publishes findings, can preview what would be public.")
+    if project.status != Status.DISSEMINATION:
+        raise Conflict(f"A project that is '{project.get_status_display()}' cannot be published, so there is "
+                       "nothing to preview: findings are published from dissemination.",
+                       code="transition_not_allowed", conditions=[f"publish is not possible from status {project.status}"])
+    results = disclosed_view(project=project, measures=measure_infos(project),
+                             frozen=disclosed_results_compute(project=project))
+    draft = _draft(project, results)
+    draft.published_at = None
+    draft.content["evidence"] = [
+        _evidence_item(e, {"id": None, "filename": e.filename, "content_type": e.content_type} if e.file else None)
+        for e in _public_evidence(project)]
+    return draft
+
+
+def publication_create(*, project: Project, actor) -> Publication:
+    measures = measure_infos(project)
+    results = disclosed_view(project=project, measures=measures)  # frozen by this same transition
+    publication = _draft(project, results)
+    publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    content = publication.content
+    publication.content = {}
+    publication.save()
+    publication.content = {**content, "evidence": _copy_public_evidence(publication, project)}
     publication.save(update_fields=["content"])
     PublicationTag.objects.bulk_create(
         [PublicationTag(publication=publication, kind="theme", value=t.slug) for t in project.themes.all()]
@@ -159,7 +199,8 @@ def publication_chart(*, publication: Publication, name: str, measure_id: int | 
     existing = PublicationChart.objects.filter(publication=publication, name=name, measure_id=stored_measure).first()
     if existing:
         return existing
-    spec = project_chart_from_results(results, publication.research_question, name, measure_id)
+    spec = project_chart_from_results(results, publication.title, name, measure_id,
+                                      question=publication.research_question)
     drawn = PublicationChart(
         publication=publication, name=name, measure_id=stored_measure, title=spec.title, alt_text=spec.alt_text,
         svg=charts.render(spec, "svg").decode(), png=charts.render(spec, "png"), columns=spec.columns,

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from research.models import JoinRequest, Publication, PublicationTag
+from research.models import Evidence, JoinRequest, Publication, PublicationTag
 from research.models.choices import Status
 from research.services.evidence import evidence_create
 from research.services.members import join_request_create
@@ -60,8 +60,15 @@ def add_evidence(world, status):
     for visibility in ("group", "alliance", "public"):
         made[visibility] = evidence_create(
             actor=world.user("member"), project=project, stage_kind="theory", kind="observation",
-            title=visibility, visibility=visibility,
-            file=SimpleUploadedFile(f"{visibility}.txt", b"notes from the lesson", content_type="text/plain"),
+        file = SimpleUploadedFile(f"{visibility}.txt", b"notes from the lesson", content_type="text/plain")
+        if status == "published":
+            # A published project takes no new evidence (read-only): these stand as added before publishing.
+            made[visibility] = Evidence.objects.create(
+                stage=project.stages.get(kind="theory"), kind="observation", title=visibility, visibility=visibility,
+                uploader=world.user("member"), file=file, filename=file.name, content_type="text/plain",
+                size=file.size)
+            continue
+            title=visibility, visibility=visibility, file=file,
         )
     return made
 
@@ -135,7 +142,8 @@ CASES = [
          body=propose_body),
     Case("edit plan (theory)", "patch", project_url("theory"), row(401, 404, 403, 403, 200, 200, 200),
          body={"title": "Renamed"}),
-    Case("edit plan (published)", "patch", project_url("published"), row(401, 403, 403, 403, 200, 200, 200),
+    # published: read-only for those who could otherwise edit (409 published_read_only, issue 14)
+    Case("edit plan (published)", "patch", project_url("published"), row(401, 403, 403, 403, 409, 409, 409),
          body={"title": "Renamed"}),
     Case("edit plan (declined)", "patch", project_url("declined"), row(401, 404, 403, 403, 403, 403, 403),
          body={"title": "Renamed"}),
@@ -164,7 +172,12 @@ CASES = [
     Case("write stage (theory)", "patch", project_url("theory", "stages/theory/"),
          row(401, 404, 403, 200, 200, 200, 200), body={"reading": "EEF guidance"}),
     Case("write stage (published)", "patch", project_url("published", "stages/dissemination/"),
-         row(401, 403, 403, 200, 200, 200, 200), body={"findings": "Updated"}),
+         row(401, 403, 403, 409, 409, 409, 409), body={"findings": "Updated"}),
+    # what publishing would make public (issue 14): whoever may publish, and only from dissemination
+    Case("publication preview", "get", project_url("dissemination", "publication-preview/"),
+         row(401, 404, 403, 403, 403, 200, 200)),
+    Case("publication preview (published)", "get", project_url("published", "publication-preview/"),
+         row(401, 403, 403, 403, 403, 409, 409)),
     Case("write stage (withdrawn)", "patch", project_url("withdrawn", "stages/theory/"),
          row(401, 404, 403, 403, 403, 403, 403), body={"reading": "x"}),
     Case("members (draft)", "get", project_url("theory", "members/"), VISIBLE_DRAFT,
@@ -232,6 +245,13 @@ def _request(world, case, role, context):
         # A fresh object per request: nothing cached on the user leaks between roles.
         client.force_authenticate(get_user_model().objects.get(pk=user.pk))
     body = case.body(world, context) if callable(case.body) else case.body
+    # edit and delete (issue 14): its uploader (member) or the project lead; none while published (409)
+    Case("edit evidence", "patch", evidence_url("theory", "group"), row(401, 404, 404, 200, 200, 403, 200),
+         body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "theory")),
+    Case("edit evidence (published)", "patch", evidence_url("published", "public"),
+         row(401, 403, 403, 409, 409, 403, 409), body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "published")),
+    Case("delete evidence (published)", "delete", evidence_url("published", "public"),
+         row(401, 403, 403, 409, 409, 403, 409), setup=lambda w: add_evidence(w, "published")),
     kwargs = {"format": "multipart" if case.multipart else "json"} if body is not None else {}
     return getattr(client, case.method)(case.url(world, context), body, **kwargs) if body is not None else \
         getattr(client, case.method)(case.url(world, context))
