@@ -11,4 +11,6 @@ urlpatterns = [
     path("findings/", views.findings_page, name="findings"),
     path("findings/<slug:slug>/", views.finding_page, name="finding"),
     path("findings/<slug:slug>/report", views.report_page, name="finding-report"),
+    path("evidence/", views.evidence_map_page, name="evidence-map"),
+    path("evidence/<slug:strand>/", views.evidence_strand_page, name="evidence-strand"),
 ]

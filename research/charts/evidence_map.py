@@ -34,9 +34,7 @@ def strand_forest(strand: Mapping, *, title: str) -> ChartSpec:
     if interval and spec.figure.axes:
         ax = spec.figure.axes[0]
         bar = ax.hlines([0], [interval["low"]], [interval["high"]], color=VERMILLION, linewidth=2.0, zorder=2)
-        bar.set_gid("prediction-interval")
-        low, high = ax.get_xlim()
-        ax.set_xlim(min(low, interval["low"] - 0.05), max(high, interval["high"] + 0.05))
+        bar.set_gid("prediction-interval")  # clipped at the axes: with few findings it can run far past them
         text = (f" 95% prediction interval {interval['low']:.2f} to {interval['high']:.2f} "
                 f"({interval['distribution']}), drawn as the red bar through the pooled diamond.")
         spec.alt_text += text
