@@ -82,7 +82,9 @@ class ProjectChartView(PublicReadMixin, ProjectScopedMixin, APIView):
     def get(self, request, project_id, name, fmt):
         project = self.get_project()
         measure = _query(request)["measure"]
-        fingerprint = data_fingerprint(user=request.user, project=project, extra=("chart", name, measure, fmt))
+        # The title is drawn on the chart (the question is in the data fingerprint already).
+        fingerprint = data_fingerprint(user=request.user, project=project,
+                                       extra=("chart", name, measure, fmt, project.title))
         if etag_matches(request, fingerprint):
             return not_modified(fingerprint)
 
@@ -90,7 +92,8 @@ class ProjectChartView(PublicReadMixin, ProjectScopedMixin, APIView):
             # Shares the results cache with /results/: a chart after the results costs only the drawing.
             results_key = data_fingerprint(user=request.user, project=project, extra=("results", None))
             results = cached("results", results_key, lambda: results_for(user=request.user, project=project))
-            return chart_body(project_chart_from_results(results, project.research_question, name, measure), fmt)
+            spec = project_chart_from_results(results, project.title, name, measure, question=project.research_question)
+            return chart_body(spec, fmt)
 
         body, content_type = cached("chart", fingerprint, build)
         return chart_response(body, content_type, fingerprint, f"{name}.{fmt}")

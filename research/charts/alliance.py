@@ -13,7 +13,7 @@ from research.vocabulary import (
 
 from .base import (
     SMALL, BLUE, FONT, GREEN, NO_DATA, ORANGE, PURPLE, SKY, VERMILLION, ChartSpec, add_note, add_title, empty_chart,
-    layout, listing, new_figure,
+    LINE_IN, layout, listing, new_figure, text_width, wrap_label,
 )
 
 PIPELINE_COLUMNS = ["term_label", "status", "status_label", "count"]
@@ -102,8 +102,26 @@ def pipeline(counts: Sequence[Mapping], *, title: str) -> ChartSpec:
     return ChartSpec(figure, alt, table, PIPELINE_COLUMNS, title)
 
 
-def _short(text: str, width: int = 24) -> str:
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
+ROW_LABEL_IN = 2.1  # label widths, inches
+MANY_SCHOOLS = 12  # beyond this, column names stand upright (slanted ones would overlap) and are shorter
+
+
+def _column_style(size: int) -> tuple[float, int]:
+    """(label width in inches, angle in degrees): slanted up to the right, or upright for many schools."""
+    return (1.3, 40) if size <= MANY_SCHOOLS else (0.9, 90)
+
+
+def _school_labels(figure, names: Sequence[str], font: float) -> tuple[list[str], list[str], float]:
+    """Row labels, column labels (school names wrapped, at most two lines, a longer name ending in
+    an ellipsis at a word boundary) and the column labels' height once turned, in inches."""
+    lines = 2 if len(names) <= 8 else 1
+    width, degrees = _column_style(len(names))
+    rows = [wrap_label(figure, name, ROW_LABEL_IN, font, max_lines=lines) for name in names]
+    columns = [wrap_label(figure, name, width, font, max_lines=lines) for name in names]
+    widest = max(text_width(figure, line, font) for label in columns for line in label.split("\n"))
+    deepest = max(label.count("\n") + 1 for label in columns) * font * LINE_IN
+    angle = np.radians(degrees)
+    return rows, columns, widest * np.sin(angle) + deepest * np.cos(angle)
 
 
 def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title: str) -> ChartSpec:
@@ -137,16 +155,19 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
     for i, j, n in pairs:
         matrix[i, j] = matrix[j, i] = n
     figure = new_figure()
-    layout(figure, add_title(figure, title), left=0.3, right=0.9, bottom=0.08)
+    font = FONT if size <= 12 else max(5.0, FONT * 12 / size)
+    row_labels, column_labels, column_depth = _school_labels(figure, names, font)
+    width, height = figure.get_size_inches()
+    layout(figure, add_title(figure, title), left=(ROW_LABEL_IN + 0.2) / width, right=0.9,
+           bottom=(column_depth + 0.45) / height, subtitle=False)
     ax = figure.add_subplot()
     cmap = matplotlib.colormaps["Blues"].with_extremes(bad="#EEEEEE")  # a copy: the registry is not touched
     image = ax.imshow(np.ma.masked_invalid(matrix), cmap=cmap, vmin=0, vmax=max(n for *_, n in pairs),
                       interpolation="nearest", aspect="equal")
     image.set_gid("collaboration-matrix")
-    font = FONT if size <= 15 else max(4.5, FONT * 15 / size)
-    ax.set_yticks(range(size), [f"{_short(name)} ({index + 1})" for index, name in enumerate(names)], fontsize=font)
-    ax.set_xticks(range(size), [str(index + 1) for index in range(size)], fontsize=font)
-    ax.xaxis.tick_top()
+    ax.set_yticks(range(size), row_labels, fontsize=font)
+    ax.set_xticks(range(size), column_labels, fontsize=font, rotation=_column_style(size)[1], ha="right",
+                  va="center" if size > MANY_SCHOOLS else "baseline", rotation_mode="anchor")
     ax.tick_params(length=0)
     ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
@@ -164,8 +185,8 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
     colourbar.set_label("Shared projects (count)", fontsize=FONT)
     colourbar.ax.tick_params(labelsize=FONT - 1)
     colourbar.ax.yaxis.get_major_locator().set_params(integer=True)
-    add_note(figure, "Rows and columns are the same schools (numbered); a cell counts the projects both schools "
-             "work on. Grey: a school with itself.")
+    add_note(figure, "Rows and columns are the same schools; a cell counts the projects both schools work on. "
+             "Grey: a school with itself.")
 
     partnered = {i for i, j, _ in pairs} | {j for i, j, _ in pairs}
     alone = [names[i] for i in range(size) if i not in partnered]

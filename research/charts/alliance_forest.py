@@ -16,10 +16,6 @@ MAX_ROWS = 25  # more would not be legible on a 16:9 slide; the rest are in the 
 MIN_SIZE, MAX_SIZE = 18.0, 260.0
 
 
-def _short(text: str, width: int = 38) -> str:
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
-
-
 def _project_table_row(project: Mapping, plotted: bool) -> dict:
     return {
         "row": "project", "project_id": project.get("project_id"), "label": project.get("label"),
@@ -68,16 +64,16 @@ def forest(pooled: Mapping, *, title: str) -> ChartSpec:
                       "tau2": pooled.get("tau2"), "i2_percent": pooled.get("i2_percent"), "plotted": True,
                       "note": pooled.get("method")})
     biggest = max(number(p.get("weight")) or 0.0 for p in projects) or 1.0
-    rows = [ForestRow(_short(f"{p.get('label')} (n={p.get('n') if p.get('n') is not None else '?'})"),
-                      float(p["g"]), float(p["ci_low"]), float(p["ci_high"]),
-                      size=MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (number(p.get("weight")) or 0.0) / biggest)
+    rows = [ForestRow(str(p.get("label")), float(p["g"]), float(p["ci_low"]), float(p["ci_high"]),
+                      size=MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (number(p.get("weight")) or 0.0) / biggest,
+                      suffix=f"(n={p.get('n') if p.get('n') is not None else '?'})")
             for i, p in enumerate(projects) if i in drawn]
 
     figure = new_figure()
     layout(figure, add_title(figure, title), left=0.28, right=0.84)
     ax = figure.add_subplot()
     draw_forest(ax, rows, pooled=pooled_row, gids=("projects", "projects-weaker"))
-    subtitle(ax, f"{k} project{'s' if k != 1 else ''}; marker area shows each project's weight")
+    subtitle(ax, f"{k} project{'s' if k != 1 else ''}; marker area shows each project's weight", reserve_in=0.0)
     heterogeneity = _heterogeneity(pooled)
     hidden = f" {k - len(rows)} smaller projects not drawn (see the table)." if k > len(rows) else ""
     if pooled_row:

@@ -7,12 +7,13 @@ than tight_layout or constrained layout, which measure every text artist on each
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 from collections.abc import Mapping, Sequence
 from numbers import Real
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import offset_copy
 
 from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
@@ -36,9 +37,7 @@ STAGE_LABELS = {THEORY: "Baseline (theory)", PROGRESS: "Progress", DISSEMINATION
 STAGE_SHORT = {THEORY: "baseline", PROGRESS: "progress", DISSEMINATION: "final"}
 
 NO_DATA = "No data to show yet"
-TITLE_WIDTH = 74  # characters per bold 12 pt title line across 8 inches
 TITLE_MAX_LINES = 3
-NOTE_WIDTH = 138  # characters per 7 pt note line
 FONT = 9
 SMALL = 7  # n labels and notes; few distinct font sizes keep the first render's font lookups down
 
@@ -51,20 +50,121 @@ def new_figure() -> Figure:
     return figure
 
 
-def wrap_title(title: str) -> list[str]:
-    lines = textwrap.wrap(" ".join(title.split()), TITLE_WIDTH) or [""]
-    if len(lines) > TITLE_MAX_LINES:
-        lines = lines[:TITLE_MAX_LINES]
-        lines[-1] = lines[-1][: TITLE_WIDTH - 1].rstrip() + "\u2026"
+def text_width(figure: Figure, text: str, size: float, weight: str = "normal") -> float:
+    """The drawn width of one line of text, in inches (measured by the figure's Agg renderer)."""
+    renderer = figure.canvas.get_renderer()
+    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
+    return width / figure.dpi
+
+
+def _fits(figure: Figure, text: str, width_in: float, size: float, weight: str) -> bool:
+    return text_width(figure, text, size, weight) <= width_in
+
+
+def _break_word(figure: Figure, word: str, width_in: float, size: float, weight: str) -> list[str]:
+    """A word wider than the line, cut into pieces that fit (only ever a URL-like run of letters)."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and not _fits(figure, piece + char, width_in, size, weight):
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return pieces + [piece] if piece else pieces
+
+
+def ellipsize(figure: Figure, line: str, width_in: float, size: float, weight: str = "normal") -> str:
+    """The line shortened at a word boundary, ending in an ellipsis, so it fits the width."""
+    words = line.split(" ")
+    while words:
+        candidate = " ".join(words).rstrip(" ,;:-\u2013") + "\u2026"
+        if _fits(figure, candidate, width_in, size, weight) or len(words) == 1:
+            break
+        words.pop()
+    candidate = " ".join(words).rstrip(" ,;:-\u2013") + "\u2026"
+    while len(candidate) > 1 and not _fits(figure, candidate, width_in, size, weight):
+        candidate = candidate[:-2] + "\u2026"  # one word wider than the line: cut it
+    return candidate
+
+
+def _break_opportunities(text: str) -> list[tuple[str, str]]:
+    """(piece, what joins it to the piece before): words, and hyphenated words after each hyphen."""
+    pieces = []
+    for word in " ".join(str(text).split()).split(" "):
+        parts = re.findall(r"[^-]+-*|-+", word) or [word]
+        pieces += [(part, "" if index else " ") for index, part in enumerate(parts)]
+    return pieces
+
+
+def wrap_to_width(figure: Figure, text: str, width_in: float, size: float, *, weight: str = "normal",
+                  max_lines: int | None = None) -> list[str]:
+    """Word-wrapped lines each at most ``width_in`` inches wide when drawn.
+
+    Measured rather than counted in characters, so wide letters (W, m) and other scripts fit
+    too. Past ``max_lines`` the last line ends at a word boundary with an ellipsis: names
+    stay readable, and the whole text is in the chart's table and alt text.
+    """
+    lines: list[str] = []
+    current = ""
+    for word, glue in _break_opportunities(text):
+        candidate = f"{current}{glue}{word}" if current else word
+        if _fits(figure, candidate, width_in, size, weight):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        pieces = _break_word(figure, word, width_in, size, weight) or [""]
+        lines.extend(pieces[:-1])
+        current = pieces[-1]
+    lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        kept = lines[:max_lines]
+        kept[-1] = ellipsize(figure, f"{kept[-1]} {lines[max_lines]}", width_in, size, weight)
+        lines = kept
     return lines
 
 
-def add_title(figure: Figure, title: str) -> float:
-    """Draw the (wrapped) title at the top left; returns the figure fraction below it."""
-    lines = wrap_title(title)
-    text = figure.text(0.015, 0.975, "\n".join(lines), ha="left", va="top", fontsize=12, fontweight="bold")
+def wrap_label(figure: Figure, text: str, width_in: float, size: float, *, max_lines: int = 2,
+               suffix: str = "") -> str:
+    """A label wrapped to ``width_in`` in at most ``max_lines`` lines, ``suffix`` (e.g. "(n=60)") kept whole."""
+    lines = wrap_to_width(figure, text, width_in, size, max_lines=max_lines)
+    if not suffix:
+        return "\n".join(lines)
+    if _fits(figure, f"{lines[-1]} {suffix}", width_in, size, "normal"):
+        lines[-1] = f"{lines[-1]} {suffix}"
+    elif len(lines) < max_lines:
+        lines.append(suffix)
+    else:
+        room = width_in - text_width(figure, f" {suffix}", size)
+        last = lines[-1].removesuffix("\u2026")
+        lines[-1] = f"{ellipsize(figure, last, room, size)} {suffix}"
+    return "\n".join(lines)
+
+
+TITLE_SIZE, QUESTION_SIZE = 12, FONT
+TEXT_WIDTH_IN = FIGSIZE[0] - 0.3  # title, question and notes: the figure's width less its margins
+QUESTION_MAX_LINES = 3
+LINE_IN = 1.25 / 72  # a line's height per point of font size, in inches
+
+
+def add_title(figure: Figure, title: str, question: str = "") -> float:
+    """A short bold title at the top left, the research question under it as a smaller subtitle.
+
+    Both are wrapped to the figure's width (measured, so never cut at the edge); a question
+    longer than three lines ends with an ellipsis (it is in full on the page and in the alt
+    text). Returns the figure fraction below them.
+    """
+    lines = wrap_to_width(figure, title, TEXT_WIDTH_IN, TITLE_SIZE, weight="bold", max_lines=TITLE_MAX_LINES)
+    text = figure.text(0.015, 0.975, "\n".join(lines), ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold")
     text.set_gid("chart-title")
     height_in = 0.12 + 0.21 * len(lines)
+    question = " ".join(str(question or "").split())
+    if question:
+        question_lines = wrap_to_width(figure, question, TEXT_WIDTH_IN, QUESTION_SIZE, max_lines=QUESTION_MAX_LINES)
+        top = 1.0 - (height_in - 0.04) / FIGSIZE[1]
+        subtitle_text = figure.text(0.015, top, "\n".join(question_lines), ha="left", va="top",
+                                    fontsize=QUESTION_SIZE, color=GREY)
+        subtitle_text.set_gid("chart-question")
+        height_in += 0.02 + QUESTION_SIZE * LINE_IN * len(question_lines)
     return 1.0 - height_in / FIGSIZE[1]
 
 
@@ -76,36 +176,63 @@ def layout(figure: Figure, top: float, *, left: float = 0.09, right: float = 0.9
     return axes_top
 
 
-def subtitle(ax, text: str) -> None:
-    """A one-line label above the axes, left-aligned.
+LEGEND_IN = 2.9  # room kept for a two-entry legend drawn above the axes' right end
 
-    Drawn as plain text rather than ax.set_title: an axes title makes matplotlib measure
-    every tick label on each draw to place it, which costs about a tenth of a render.
+
+def subtitle(ax, text: str, *, name: str = "", reserve_in: float = LEGEND_IN) -> None:
+    """A one-line label above the axes, left-aligned: "``name``: ``text``".
+
+    It must fit between the axes' left edge and the legend (``reserve_in`` inches at the right
+    of the plotting area): a long name is shortened at a word boundary with an ellipsis (it is
+    whole in the table and alt text). Drawn as plain text rather than ax.set_title: an axes
+    title makes matplotlib measure every tick label on each draw to place it, which costs
+    about a tenth of a render.
     """
-    label = ax.text(0.0, 1.0, text, transform=offset_copy(ax.transAxes, fig=ax.figure, y=6, units="points"),
+    figure = ax.figure
+    pars = figure.subplotpars
+    room = (pars.right - pars.left) * figure.get_figwidth() - reserve_in
+    line = f"{name}: {text}" if name else text
+    if text_width(figure, line, FONT) > room:
+        if name:
+            short = ellipsize(figure, name, max(room - text_width(figure, f": {text}", FONT), 0.5), FONT)
+            line = f"{short}: {text}"
+        line = wrap_to_width(figure, line, room, FONT, max_lines=1)[0]
+    label = ax.text(0.0, 1.0, line, transform=offset_copy(ax.transAxes, fig=figure, y=6, units="points"),
                     ha="left", va="bottom", fontsize=FONT)
     label.set_gid("subtitle")
 
 
+NOTE_MAX_LINES = 8
+
+
 def add_note(figure: Figure, text: str) -> None:
-    """A small grey note at the bottom left (at most two wrapped lines)."""
+    """A small grey note at the bottom left, wrapped to the figure's width and never cut short.
+
+    The axes' bottom margin leaves room for two lines; a longer note raises it by its extra
+    lines (call after ``layout``). Only a note past eight lines ends in an ellipsis, pointing
+    to the table, which holds every value and reason.
+    """
     if not text:
         return
-    lines = textwrap.wrap(text, NOTE_WIDTH)
-    if len(lines) > 2:
-        lines = [lines[0], lines[1][: NOTE_WIDTH - 1] + "\u2026"]
+    lines = wrap_to_width(figure, text, TEXT_WIDTH_IN, SMALL)
+    if len(lines) > NOTE_MAX_LINES:
+        lines = wrap_to_width(figure, text, TEXT_WIDTH_IN, SMALL, max_lines=NOTE_MAX_LINES - 1)
+        lines.append("The table behind the chart has the rest.")
     note = figure.text(0.015, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=SMALL, color=GREY)
     note.set_gid("chart-note")
+    if len(lines) > 2:
+        extra = (len(lines) - 2) * SMALL * LINE_IN / FIGSIZE[1]
+        figure.subplots_adjust(bottom=figure.subplotpars.bottom + extra)
 
 
 def empty_chart(title: str, message: str, table: list[dict], columns: list[str], detail: str = "",
-                what: str = "") -> ChartSpec:
+                what: str = "", question: str = "") -> ChartSpec:
     """A valid chart that says why there is nothing to plot; the alt text says the same.
 
     ``what`` names the chart that would have been drawn, e.g. "line chart of mean Reading age by stage".
     """
     figure = new_figure()
-    add_title(figure, title)
+    add_title(figure, title, question)
     text = figure.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color=GREY)
     text.set_gid("empty-message")
     alt = f"{message} ({what})." if what else f"{message}."
@@ -206,6 +333,19 @@ def listing(parts: Sequence[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def value_axis_from_scale(ax, measure: Mapping) -> None:
+    """Start the value axis at the measure's scale minimum (0 on a 0-100 test), not at the lowest
+    mean: an axis cut just below the data makes small differences look large. Call after plotting
+    (the top stays where the data and margins put it)."""
+    low, high = number(measure.get("scale_min")), number(measure.get("scale_max"))
+    if low is None:
+        return
+    top = ax.get_ylim()[1]
+    if top <= low:
+        top = high if high is not None and high > low else low + 1.0
+    ax.set_ylim(low, top)
 
 
 def stage_index(stage: str) -> int:

@@ -16,7 +16,7 @@ from research.vocabulary import GROUPS
 
 from .base import (
     BLACK, BLUE, FONT, GREY, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, is_suppressed,
-    layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value,
+    layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value, wrap_label, wrap_to_width,
 )
 from .project import suppressed_note
 
@@ -30,21 +30,37 @@ X_LABEL = "Hedges' g with 95% CI (positive = better for the intervention group)"
 
 @dataclass(frozen=True)
 class ForestRow:
+    """One estimate: ``label`` (a name, wrapped to the label column), ``suffix`` kept whole after
+    it (e.g. "(n=60)"), ``detail`` on a line of its own underneath."""
+
     label: str
     g: float
     low: float
     high: float
     hollow: bool = False
     size: float = 45.0  # marker area, points^2
+    suffix: str = ""
+    detail: str = ""
 
 
 def _font_size(rows: int) -> float:
     return 8.0 if rows <= 10 else 7.0 if rows <= 18 else 6.0
 
 
+def _row_label(figure, row: ForestRow, width_in: float, size: float, name_lines: int) -> str:
+    label = wrap_label(figure, row.label, width_in, size, max_lines=name_lines, suffix=row.suffix)
+    if row.detail:
+        label += "\n" + wrap_to_width(figure, row.detail, width_in, size, max_lines=1)[0]
+    return label
+
+
 def draw_forest(ax, rows: Sequence[ForestRow], *, pooled: tuple[float, float, float, str] | None = None,
                 gids: tuple[str, str] = ("effects", "effects-weaker")) -> None:
-    """Rows top to bottom; ``pooled`` = (g, low, high, label) adds a diamond underneath."""
+    """Rows top to bottom; ``pooled`` = (g, low, high, label) adds a diamond underneath.
+
+    Labels are wrapped to the space left of the axes (measured), so a long measure or project
+    name is never cut at the figure's edge; the full names are in the table and alt text.
+    """
     total = len(rows) + (1 if pooled else 0)
     ys = [total - 1 - index for index in range(len(rows))]
     size = _font_size(total)
@@ -57,7 +73,11 @@ def draw_forest(ax, rows: Sequence[ForestRow], *, pooled: tuple[float, float, fl
                               marker="o" if hollow else "s", facecolors="white" if hollow else BLUE,
                               edgecolors=BLUE, linewidths=1.4, zorder=3)
             dots.set_gid(gid)
-    labels, positions = [r.label for r in rows], list(ys)
+    figure = ax.figure
+    label_width = figure.subplotpars.left * figure.get_figwidth() - 0.15
+    name_lines = 2 if total <= 6 else 1
+    labels = [_row_label(figure, r, label_width, size, name_lines) for r in rows]
+    positions = list(ys)
     lows, highs = [r.low for r in rows], [r.high for r in rows]
     if pooled:
         g, low, high, label = pooled
@@ -132,8 +152,7 @@ def _effect_row(measure_result: Mapping, min_cell: int) -> tuple[dict, ForestRow
         return row, None, f"{name}: not shown ({note.rstrip('.')})."
     n, months = count(cell.get("n")), _months_text(cell.get("months"))
     detail = " · ".join(filter(None, [f"n={n}", WEAKER if weaker else months]))
-    short = name if len(name) <= 34 else name[:33] + "\u2026"
-    forest_row = ForestRow(f"{short}\n{detail}", g, low, high, hollow=weaker)
+    forest_row = ForestRow(name, g, low, high, hollow=weaker, detail=detail)
     groups = [f"{group} {cell[f'n_{group}']}" for group in GROUPS if f"n_{group}" in cell]
     sentence = (f"{name}: g = {g:.2f} (95% CI {low:.2f} to {high:.2f}), n={n} ({', '.join(groups)}), "
                 f"{METRIC_LABELS.get(headline, headline)}")
@@ -141,7 +160,7 @@ def _effect_row(measure_result: Mapping, min_cell: int) -> tuple[dict, ForestRow
     return row, forest_row, sentence + (f", {months}." if months else ".")
 
 
-def effects(results: Mapping, *, title: str) -> ChartSpec:
+def effects(results: Mapping, *, title: str, question: str = "") -> ChartSpec:
     """Forest plot of each measure's headline Hedges' g with 95% CI; within-group rows hollow."""
     min_cell = min_cell_of(results)
     table, rows, sentences, hidden = [], [], [], False
@@ -154,10 +173,10 @@ def effects(results: Mapping, *, title: str) -> ChartSpec:
             rows.append(forest_row)
     if not rows:
         return empty_chart(title, suppressed_message(min_cell) if hidden else NO_DATA, table, EFFECT_COLUMNS,
-                           " ".join(sentences), "forest plot of the headline effect size for each measure")
+                           " ".join(sentences), "forest plot of the headline effect size for each measure", question)
 
     figure = new_figure()
-    axes_top = layout(figure, add_title(figure, title), left=0.3, right=0.84)
+    axes_top = layout(figure, add_title(figure, title, question), left=0.3, right=0.84)
     ax = figure.add_subplot()
     draw_forest(ax, rows)
     handles = [Line2D([], [], color=BLUE, marker="s", linestyle="-", label="Headline: intervention vs comparison")]

@@ -15,6 +15,7 @@ from .base import (
     SMALL, FONT, GREEN, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, VERMILLION, ChartSpec, add_note, add_title,
     cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, layout, listing, mark_missing, min_cell_of,
     new_figure, number, stage_index, subtitle, suppressed_message, table_value, unit_label,
+    value_axis_from_scale,
 )
 from .project import suppressed_note
 
@@ -89,7 +90,7 @@ def _missing_sentence(missing: list[tuple[str, str, str, dict]], min_cell: int) 
     return " ".join(sentences)
 
 
-def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
+def gap(results: Mapping, measure_id: int | str, *, title: str, question: str = "") -> ChartSpec:
     """Mean score of disadvantaged and other pupils at each stage, per group, with n."""
     measure_result = find_measure(results, measure_id)
     measure, min_cell = measure_result["measure"], min_cell_of(results)
@@ -97,11 +98,12 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
     if not points:
         message = suppressed_message(min_cell) if any(is_suppressed(m[3]) for m in missing) else NO_DATA
         return empty_chart(title, message, table, GAP_COLUMNS, _missing_sentence(missing, min_cell),
-                           f"line chart of mean {measure.get('name')} score for disadvantaged and other pupils")
+                           f"line chart of mean {measure.get('name')} score for disadvantaged and other pupils",
+                           question)
 
     groups = [g for g in measure_result.get("groups") or [] if g in points or any(m[0] == g for m in missing)]
     figure = new_figure()
-    layout(figure, add_title(figure, title), bottom=0.23, wspace=0.08)
+    layout(figure, add_title(figure, title, question), bottom=0.23, wspace=0.08)
     axes = figure.subplots(1, len(groups), sharey=True, squeeze=False)[0]
     for ax, group in zip(axes, groups):
         highest = _highest_per_stage(points.get(group, {}))
@@ -125,12 +127,13 @@ def gap(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
         ax.set_xlabel(f"Stage: {group} group", fontsize=FONT)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_ylabel(unit_label(measure), fontsize=FONT)
+    value_axis_from_scale(axes[0], measure)  # shared: every panel starts there
     handles = [line for line in axes[0].get_lines()]
     for ax in axes[1:]:
         handles += [line for line in ax.get_lines() if line.get_label() not in {h.get_label() for h in handles}]
     axes[-1].legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False,
                     fontsize=FONT, borderaxespad=0.2).set_gid("legend")
-    subtitle(axes[0], f"{measure.get('name')}: mean by stage")
+    subtitle(axes[0], "mean by stage", name=str(measure.get("name")), reserve_in=3.1)
     note = "Gap = other pupils' mean minus disadvantaged pupils' mean; positive means disadvantaged pupils are behind."
     add_note(figure, " ".join(filter(None, [note, _missing_sentence(missing, min_cell)])))
 

@@ -20,6 +20,7 @@ from .base import (
     SMALL, FONT, GROUP_HATCH, GROUP_STYLE, NO_DATA, STAGE_LABELS, STAGE_SHORT, ChartSpec, add_note, add_title,
     MARKER, cells_by_key, count, empty_chart, find_measure, fmt, is_suppressed, is_withheld, layout, listing,
     mark_missing, min_cell_of, new_figure, number, stage_index, subtitle, suppressed_message, table_value, unit_label,
+    value_axis_from_scale,
 )
 
 TRAJECTORY_COLUMNS = ["measure", "stage", "group", "n", "mean", "ci_low", "ci_high", "note"]
@@ -80,9 +81,9 @@ def _mark_missing(ax, missing: list[Missing], offsets: Mapping[str, float]) -> N
 
 
 def _empty(title: str, missing: list[Missing], min_cell: int, table: list[dict], columns: list[str],
-           what: str) -> ChartSpec:
+           what: str, question: str = "") -> ChartSpec:
     message = suppressed_message(min_cell) if any(withheld for *_, withheld in missing) else NO_DATA
-    return empty_chart(title, message, table, columns, _missing_sentence(missing, min_cell), what)
+    return empty_chart(title, message, table, columns, _missing_sentence(missing, min_cell), what, question)
 
 
 def _change_phrase(values: list[tuple[str, float]]) -> str:
@@ -94,7 +95,7 @@ def _change_phrase(values: list[tuple[str, float]]) -> str:
             f"to {fmt(last)} at {STAGE_SHORT[last_stage]}")
 
 
-def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
+def trajectory(results: Mapping, measure_id: int | str, *, title: str, question: str = "") -> ChartSpec:
     """Mean score and 95% CI by group at each stage (baseline, progress, final)."""
     measure_result = find_measure(results, measure_id)
     measure, min_cell = measure_result["measure"], min_cell_of(results)
@@ -115,10 +116,10 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
             missing.append((group, stage, withheld))
     if not series:
         return _empty(title, missing, min_cell, table, TRAJECTORY_COLUMNS,
-                      f"line chart of mean {measure.get('name')} score by stage and group")
+                      f"line chart of mean {measure.get('name')} score by stage and group", question)
 
     figure = new_figure()
-    layout(figure, add_title(figure, title))
+    layout(figure, add_title(figure, title, question))
     ax = figure.add_subplot()
     for group, points in series.items():
         style = GROUP_STYLE[group]
@@ -141,7 +142,8 @@ def trajectory(results: Mapping, measure_id: int | str, *, title: str) -> ChartS
     ax.set_xlabel("Stage", fontsize=FONT)
     ax.set_ylabel(unit_label(measure), fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
-    subtitle(ax, f"{measure.get('name')}: mean with 95% confidence interval")
+    value_axis_from_scale(ax, measure)
+    subtitle(ax, "mean with 95% confidence interval", name=str(measure.get("name")))
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=FONT,
               borderaxespad=0.2).set_gid("legend")
     ax.spines[["top", "right"]].set_visible(False)
@@ -335,7 +337,7 @@ def _describe(summary: Summary) -> str:
     return f"{stage} median {fmt(v['median'])}, quartiles {fmt(v['q1'])} to {fmt(v['q3'])}, {spread} (n={summary.n})"
 
 
-def distribution(results: Mapping, measure_id: int | str, *, title: str) -> ChartSpec:
+def distribution(results: Mapping, measure_id: int | str, *, title: str, question: str = "") -> ChartSpec:
     """Box summaries (min, quartiles, median, max) per stage and group from the descriptives.
 
     Outsiders may see a cell without its range (drawn as a box without whiskers) or without
@@ -346,10 +348,10 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
     table, summaries, missing = _read_distribution(measure_result, min_cell)
     if not summaries:
         return _empty(title, missing, min_cell, table, DISTRIBUTION_COLUMNS,
-                      f"box plot of {measure.get('name')} scores by stage and group")
+                      f"box plot of {measure.get('name')} scores by stage and group", question)
 
     figure = new_figure()
-    layout(figure, add_title(figure, title))
+    layout(figure, add_title(figure, title, question))
     ax = figure.add_subplot()
     boxes = [s for s in summaries if s.shape != "mean_ci"]
     if boxes:
@@ -362,7 +364,8 @@ def distribution(results: Mapping, measure_id: int | str, *, title: str) -> Char
     ax.set_ylabel(unit_label(measure, "Score"), fontsize=FONT)
     ax.tick_params(axis="y", labelsize=FONT)
     ax.margins(y=0.12)
-    subtitle(ax, f"{measure.get('name')}: scores by stage")
+    value_axis_from_scale(ax, measure)
+    subtitle(ax, "scores by stage", name=str(measure.get("name")))
     groups = list(dict.fromkeys(s.group for s in summaries))
     ax.legend(handles=[_legend_handle(group, summaries) for group in groups], loc="lower right",
               bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False, fontsize=FONT, borderaxespad=0.2).set_gid("legend")

@@ -43,15 +43,16 @@ def _measure_id(results: dict, measure_id: int | None) -> int:
     return measure_id
 
 
-def project_chart_from_results(results: dict, title: str, name: str,
-                               measure_id: int | None = None) -> charts.ChartSpec:
-    """A project chart from its results (live, or frozen in a publication); the question is the title."""
+def project_chart_from_results(results: dict, title: str, name: str, measure_id: int | None = None,
+                               question: str = "") -> charts.ChartSpec:
+    """A project chart from its results (live, or frozen in a publication): titled by the project's
+    (short) title, with the research question as a smaller subtitle."""
     kind = PROJECT_CHART_KINDS.get(name)
     if kind is None:
         raise NotFound(f"There is no '{name}' chart. Project charts: {', '.join(PROJECT_CHARTS)}.")
     if not kind.per_measure:
-        return kind.draw(results, title=title)
-    return kind.draw(results, _measure_id(results, measure_id), title=title)
+        return kind.draw(results, title=title, question=question)
+    return kind.draw(results, _measure_id(results, measure_id), title=title, question=question)
 
 
 def pipeline_counts(user, alliance: Alliance) -> list[dict]:

@@ -60,14 +60,15 @@ def test_svg_is_valid_with_question_labels_and_series(world, charted, viewer, na
     # given a project with data in both groups
     # when a viewer fetches the chart as SVG
     response = viewer.get(chart_url(charted, name, "svg"))
-    # then it is SVG that parses, titled by the research question, with labelled axes and the series drawn
+    # then it is SVG that parses, titled by the project's title with the research question under it, with
+    # labelled axes and the series drawn
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     root = ET.fromstring(response.content)
     assert root.tag == f"{SVG}svg"
     texts = [text.strip() for text in root.itertext() if text.strip()]
-    assert charted.research_question in texts
-    assert root.find(f"{SVG}title").text == charted.research_question
+    assert charted.title in texts and charted.research_question in " ".join(texts)
+    assert root.find(f"{SVG}title").text == charted.title
     for label in AXIS_LABELS[name]:
         assert label in texts, (label, texts)
     ids = {element.get("id") for element in root.iter()}
@@ -86,7 +87,7 @@ def test_png_decodes_to_1200_by_675(charted, viewer, name):
     image = Image.open(io.BytesIO(response.content))
     image.load()
     assert image.format == "PNG" and image.size == (1200, 675)
-    assert image.text["Title"] == charted.research_question and image.text["Description"]
+    assert image.text["Title"] == charted.title and image.text["Description"]
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -109,7 +110,7 @@ def test_json_has_alt_text_columns_and_table(charted, viewer, name):
     # then it has alt text, the columns, and a table of rows keyed by those columns, matching the CSV
     assert response.status_code == 200
     body = response.json()
-    assert body["alt_text"] and body["title"] == charted.research_question
+    assert body["alt_text"] and body["title"] == charted.title
     assert body["columns"] == COLUMNS[name]
     assert len(body["table"]) == ROWS[name]
     assert all(set(row) == set(COLUMNS[name]) for row in body["table"])

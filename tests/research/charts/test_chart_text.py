@@ -47,19 +47,19 @@ def question(text: str) -> str:
 def _trajectory(text):
     measure = replace(READING, name=text, unit=text)
     spec = trajectory(public_results(measures=(measure,)), measure.id, title=question(text))
-    return spec, [("subtitle", f"{text}: mean with 95% confidence interval"), (None, f"Mean score ({text})")]
+    return spec, [("subtitle", shown(text)), ("subtitle", ": mean with 95% confidence interval"), (None, f"Mean score ({text})")]
 
 
 def _distribution(text):
     measure = replace(READING, name=text, unit=text)
     spec = distribution(public_results(measures=(measure,)), measure.id, title=question(text))
-    return spec, [("subtitle", f"{text}: scores by stage"), (None, f"Score ({text})")]
+    return spec, [("subtitle", shown(text)), ("subtitle", ": scores by stage"), (None, f"Score ({text})")]
 
 
 def _gap(text):
     measure = replace(READING, name=text, unit=text)
     spec = gap(public_results(GAP_SCORES, GAP_FLAGS, measures=(measure,)), measure.id, title=question(text))
-    return spec, [("subtitle", f"{text}: mean by stage"), (None, f"Mean score ({text})")]
+    return spec, [("subtitle", shown(text)), ("subtitle", ": mean by stage"), (None, f"Mean score ({text})")]
 
 
 def _effects(text):
