@@ -6,6 +6,7 @@ from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, m
 from . import alliance_schools, import_aliases, publication_preview
 from . import evidence_map
 from .projects import views as projects
+from . import invitations, notifications
 
 class IdRouter(SimpleRouter):
     """Detail routes take ids of at most 18 digits; longer ones fall through to the JSON 404."""
@@ -68,6 +69,19 @@ urlpatterns = [
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),
     path("feed/", follows.FeedView.as_view(), name="feed"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
+    path("notifications/unread-count/", notifications.UnreadCountView.as_view(), name="notifications-unread-count"),
+    path("notifications/read-all/", notifications.NotificationsReadAllView.as_view(), name="notifications-read-all"),
+    path("notifications/settings/", notifications.NotificationSettingsView.as_view(), name="notification-settings"),
+    path("notifications/<id:notification_id>/read/", notifications.NotificationReadView.as_view(),
+         name="notification-read"),
+    path(P + "invitations/", invitations.ProjectInvitationsView.as_view(), name="project-invitations"),
+    path(P + "invitable-members/", invitations.InvitableMembersView.as_view(), name="project-invitable-members"),
+    path("invitations/", invitations.MyInvitationsView.as_view(), name="invitations"),
+    path("invitations/<id:invitation_id>/accept/", invitations.InvitationAnswerView.as_view(accept=True),
+         name="invitation-accept"),
+    path("invitations/<id:invitation_id>/decline/", invitations.InvitationAnswerView.as_view(accept=False),
+         name="invitation-decline"),
     path("alliances/<id:alliance_id>/synthesis/", synthesis.SynthesisView.as_view(), name="alliance-synthesis"),
     path("alliances/<id:alliance_id>/pipeline/", synthesis.PipelineView.as_view(), name="alliance-pipeline"),
     path("alliances/<id:alliance_id>/schools/", alliance_schools.AllianceSchoolsView.as_view(),

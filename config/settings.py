@@ -206,6 +206,20 @@ IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 50_000)
 # A finished job's report (encrypted) is kept this long for the page to show, then deleted.
 IMPORT_JOB_KEEP_HOURS = env_int("IMPORT_JOB_KEEP_HOURS", 24)
 
+# Email (notifications, issue 14): the console in development, SMTP in production. Sent by background
+# tasks (research/services/notification_emails.py); daily digests by `manage.py send_digests` from cron.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Action research <noreply@localhost>")
+# The site's address as people reach it: emails link to it ("https://research.example.org").
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
 # Limits on what a user may send.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 20 * 1024 * 1024)

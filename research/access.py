@@ -369,3 +369,32 @@ def can_delete_outcome_upload(user, upload: OutcomeUpload, project: Project) -> 
     return can_see_raw_rows(user, project) and (
         (is_authenticated(user) and upload.uploaded_by_id == user.pk) or is_project_lead(user, project)
     )
+
+
+# --- notifications and invitations (issue 14) ------------------------------------------------
+
+def notifications_visible_q(user) -> Q:
+    """A person's inbox is theirs alone: not staff, not an alliance lead; anyone else's item is a 404."""
+    return Q(recipient_id=user.pk) if is_authenticated(user) else Q(pk__in=[])
+
+
+def can_invite(user, project: Project) -> bool:
+    """Invite colleagues into the group: the project lead (while in the alliance), while the group takes
+    new members (the statuses joining allows)."""
+    return is_project_lead(user, project) and is_joinable(project)
+
+
+def invitation_refusal(project: Project, invitee) -> str | None:
+    """Why `invitee` cannot be invited to the project, or None if they can."""
+    if invitee is None or not is_alliance_member(invitee, project.alliance_id):
+        return "Only teachers in this project's alliance can be invited."
+    if _has_group_row(invitee, project):
+        return f"{invitee.get_full_name() or invitee.username} is already a member of this project."
+    if project.invitations.filter(invitee=invitee, status="pending").exists():
+        return f"{invitee.get_full_name() or invitee.username} has already been invited and has not answered yet."
+    return None
+
+
+def can_answer_invitation(user, invitation) -> bool:
+    """Accept or decline: the person invited, and nobody else (not the lead, not staff)."""
+    return is_authenticated(user) and invitation.invitee_id == user.pk

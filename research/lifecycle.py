@@ -190,4 +190,7 @@ def project_transition(*, project_id: int, action: str, actor, comment: str = ""
     disclosed_results_freeze(project=project, reason=action)  # before publish, which copies it
     for effect in transition.effects:
         effect(project, actor, comment)
+    from .services.notifications import project_transition_notify
+
+    project_transition_notify(project=project, action=action, actor=actor, comment=comment)
     return TransitionResult(project=project, record=record)

@@ -1,10 +1,10 @@
-"""News of what a user follows: status changes and publications, newest first."""
+"""News of what a user follows (their own projects included): status changes and publications, newest first."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from .. import access
-from ..models import Follow, Project, Publication, StageTransition
+from ..models import Follow, Project, ProjectMember, Publication, StageTransition
 from ..models.publication import FollowKind, PublicationStatus
 
 
@@ -14,10 +14,13 @@ def follow_list(*, user) -> QuerySet[Follow]:
 
 
 def followed_projects_q(user) -> Q:
+    """The projects the user follows: those they chose (a project, a theme, an alliance) and, without
+    asking, their own (in whose group they are, or which they lead)."""
     follows = Follow.objects.filter(user=user)
     ids = {kind: list(follows.filter(kind=kind).values_list("target_id", flat=True)) for kind in FollowKind.values}
+    own = Q(pk__in=ProjectMember.objects.filter(user=user).values("project_id")) | Q(lead=user)
     return (Q(pk__in=ids[FollowKind.PROJECT]) | Q(themes__in=ids[FollowKind.THEME])
-            | Q(alliance_id__in=ids[FollowKind.ALLIANCE]))
+            | Q(alliance_id__in=ids[FollowKind.ALLIANCE]) | own)
 
 
 def feed_for(*, user, limit: int = 50) -> list[dict]:

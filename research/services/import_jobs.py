@@ -27,7 +27,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from ..errors import DomainError
@@ -37,6 +37,7 @@ from ..imports.specs import FileRejected, ParsedOutcomes
 from ..models import ImportJob, Project
 from ..models.jobs import JobStatus
 from ..sealed import SealBroken, seal, unseal
+from .notifications import upload_finished_notify
 from .outcomes import ImportResult, check_outcome_import, outcomes_import
 
 logger = logging.getLogger(__name__)  # ids, counts and exception class names only: never a cell value
@@ -168,12 +169,15 @@ def _validated(parsed: ParsedOutcomes) -> int:
 
 
 def _finish(job_id: int, *, status: int, body: dict, counts: dict) -> None:
-    """The job's end in one write: done or failed, the report sealed, the file deleted."""
+    """The job's end in one write: done or failed, the report sealed, the file deleted; and the uploader
+    told (research.services.notifications), in the same transaction."""
     now = timezone.now()
     sealed = seal(json.dumps(body).encode(), purpose=REPORT_PURPOSE, context=_report_context(job_id))
-    ImportJob.objects.filter(pk=job_id).update(
-        status=JobStatus.DONE if status < 300 else JobStatus.FAILED, report_status=status, report_data=sealed,
-        file_data=None, finished_at=now, updated_at=now, **counts)
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job_id).update(
+            status=JobStatus.DONE if status < 300 else JobStatus.FAILED, report_status=status, report_data=sealed,
+            file_data=None, finished_at=now, updated_at=now, **counts)
+        upload_finished_notify(job_id=job_id)
 
 
 class _Progress:

@@ -7,6 +7,7 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..models import JoinRequest, Membership, Project, ProjectMember
 from ..models.choices import JoinRequestStatus
 from .common import model_update
+from .notifications import join_decided_notify, join_requested_notify
 
 
 @transaction.atomic
@@ -18,10 +19,20 @@ def join_request_create(*, actor, project: Project, message: str = "") -> JoinRe
     membership = Membership.objects.get(user=actor, alliance_id=project.alliance_id)
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(project=project, user=actor, school=membership.school, message=message)
+            join_request = JoinRequest.objects.create(project=project, user=actor, school=membership.school,
+                                                      message=message)
     except IntegrityError:
         raise Conflict("You have already asked to join this project; the project lead will answer.",
                        code="already_requested") from None
+    join_requested_notify(join_request=join_request)
+    return join_request
+
+
+def member_add(*, project: Project, user_id: int, school_id: int) -> ProjectMember:
+    """Into the group with their school (an approved request, an accepted invitation); the callers check
+    who may and that the project takes members (research.access.is_joinable)."""
+    member, _ = ProjectMember.objects.get_or_create(project=project, user_id=user_id, defaults={"school_id": school_id})
+    return member
 
 
 def _pending_request(project: Project, request_id: int) -> JoinRequest:
@@ -43,13 +54,12 @@ def join_request_decide(*, actor, project: Project, request_id: int, approve: bo
     if approve:
         if not access.is_joinable(project):
             raise Conflict("Projects can be joined only while proposed or at the theory stage.", code="cannot_join")
-        ProjectMember.objects.get_or_create(
-            project=project, user_id=join_request.user_id, defaults={"school_id": join_request.school_id}
-        )
+        member_add(project=project, user_id=join_request.user_id, school_id=join_request.school_id)
     join_request, _ = model_update(instance=join_request, fields=("status", "decided_by", "decided_at"), data={
         "status": JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED,
         "decided_by": actor, "decided_at": timezone.now(),
     })
+    join_decided_notify(join_request=join_request, actor=actor)
     return join_request
 
 

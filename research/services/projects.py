@@ -5,6 +5,7 @@ from .. import access
 from ..errors import Forbidden, InvalidInput
 from ..models import Alliance, Measure, Membership, Project, ProjectMember, Stage, Theme
 from ..models.choices import STAGE_ORDER
+from .notifications import proposal_submitted_notify
 from .criteria import criteria_measures_check, planned_power_clean, success_criteria_clean
 from .common import model_update
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
@@ -50,6 +51,7 @@ def project_propose(*, actor, alliance: Alliance, title: str, research_question:
     ProjectMember.objects.create(project=project, user=actor, school=membership.school)
     project.themes.set(themes or [])
     project.measures.set(measures or [])
+    proposal_submitted_notify(project=project, actor=actor)
     return project
 
 

@@ -9,6 +9,8 @@ from django.utils.dateparse import parse_datetime
 from research.models import Alliance, Follow, Theme
 from research.models.choices import Status
 
+from ..factories import SchoolFactory, member_of
+from ..world import person
 from .findings_support import POSITIVE, project_in_dissemination, publish, theme, transition, unpublish, upload_scores
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,11 @@ def feed(api, user) -> list[dict]:
 
 def feed_projects(api, user) -> set[int]:
     return {item["project"]["id"] for item in feed(api, user)}
+
+
+def teacher_of_b(world):
+    """A teacher of alliance B in no project (their own projects would be in their feed whatever they follow)."""
+    return member_of(world.other_alliance, person("b_teacher"), SchoolFactory(name="B3"))
 
 
 def test_following_a_project_a_theme_and_an_alliance(world, api):
@@ -144,8 +151,8 @@ def test_a_followed_theme_across_alliances_never_shows_another_alliances_drafts(
     upload_scores(api, world, published, world.measure, POSITIVE)
     finding = publish(api, world, published)
     draft = project_in_dissemination(api, world, title="Feedback draft", themes=[feedback])
-    # and the lead of alliance B following the theme
-    reader = world.user("other")
+    # and a teacher of alliance B following the theme
+    reader = teacher_of_b(world)
     assert follow(api, reader, "theme", feedback.pk).status_code == 201
     # when they read their feed
     items = feed(api, reader)
@@ -163,10 +170,10 @@ def test_a_followed_theme_across_alliances_never_shows_another_alliances_drafts(
 
 
 def test_an_unpublished_project_leaves_other_alliances_feeds(world, api):
-    # given the lead of alliance B following alliance A's published project
+    # given a teacher of alliance B following alliance A's published project
     project = project_in_dissemination(api, world, title="Soon unpublished")
     publish(api, world, project)
-    reader = world.user("other")
+    reader = teacher_of_b(world)
     assert follow(api, reader, "project", project.pk).status_code == 201
     assert project.pk in feed_projects(api, reader)
     # when alliance A unpublishes it (back to a draft in dissemination)
@@ -176,6 +183,20 @@ def test_an_unpublished_project_leaves_other_alliances_feeds(world, api):
     follow(api, world.user("teacher"), "project", project.pk)
     items = feed(api, world.user("teacher"))
     assert items[0]["action"] == "unpublish" and not [i for i in items if i["type"] == "publication"]
+
+
+def test_members_follow_their_own_projects_without_asking(world, api):
+    # given the member of every alliance A project, following nothing
+    member = world.user("member")
+    assert not Follow.objects.filter(user=member).exists()
+    # when they read their feed
+    items = feed(api, member)
+    # then every project of theirs that has moved is there, each item naming (and so linking) its project
+    moved = {p.pk for status, p in world.projects.items() if status != Status.PROPOSED}
+    assert feed_projects(api, member) == moved
+    assert all(item["project"]["title"] for item in items)
+    # and no project of another alliance's group is
+    assert not feed_projects(api, member) & {p.pk for p in world.other_projects.values()}
 
 
 def test_the_feed_is_empty_without_follows(world, api):

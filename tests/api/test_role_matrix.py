@@ -15,6 +15,8 @@ from django.db import transaction
 from research.models import Evidence, JoinRequest, Publication, PublicationTag
 from research.models.choices import Status
 from research.services.evidence import evidence_create
+from research.models.notifications import Notification
+from research.services.invitations import invitation_create
 from research.services.members import join_request_create
 
 from ..world import ROLES, write_dissemination, write_theory
@@ -58,8 +60,6 @@ def add_evidence(world, status):
     project = world.projects[status]
     made = {}
     for visibility in ("group", "alliance", "public"):
-        made[visibility] = evidence_create(
-            actor=world.user("member"), project=project, stage_kind="theory", kind="observation",
         file = SimpleUploadedFile(f"{visibility}.txt", b"notes from the lesson", content_type="text/plain")
         if status == "published":
             # A published project takes no new evidence (read-only): these stand as added before publishing.
@@ -68,6 +68,8 @@ def add_evidence(world, status):
                 uploader=world.user("member"), file=file, filename=file.name, content_type="text/plain",
                 size=file.size)
             continue
+        made[visibility] = evidence_create(
+            actor=world.user("member"), project=project, stage_kind="theory", kind="observation",
             title=visibility, visibility=visibility, file=file,
         )
     return made
@@ -87,6 +89,24 @@ def import_job(world):
 
     return {"job": ImportJob.objects.create(project=world.projects["theory"], created_by=world.user("member"),
                                             options={"stage_kind": "theory"}, size=1, sha256="0" * 64)}
+
+
+def one_notification_each(world):
+    """Only these: one notification for each signed-in role, named after them (the world's own go)."""
+    Notification.objects.all().delete()
+    made = {role: Notification.objects.create(recipient=world.user(role), kind="stage_moved", text=f"for {role}",
+                                              link="/") for role in ROLES if world.user(role) is not None}
+    return {"notification": made["member"]}
+
+
+def teacher_invited(world):
+    """The theory project's lead invites the teacher."""
+    return {"invitation": invitation_create(actor=world.user("project_lead"), project=world.projects["theory"],
+                                            user_id=world.user("teacher").pk)}
+
+
+SIGNED_IN = row(401, 200, 200, 200, 200, 200, 200)
+ONLY_THE_TEACHER = row(401, 404, 200, 404, 404, 404, 404)
 
 
 def tagged_finding(world):
@@ -225,6 +245,13 @@ CASES = [
          setup=lambda w: add_evidence(w, "theory")),
     Case("delete evidence", "delete", evidence_url("theory", "group"), row(401, 404, 404, 204, 204, 403, 204),
          setup=lambda w: add_evidence(w, "theory")),
+    # edit and delete (issue 14): its uploader (member) or the project lead; none while published (409)
+    Case("edit evidence", "patch", evidence_url("theory", "group"), row(401, 404, 404, 200, 200, 403, 200),
+         body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "theory")),
+    Case("edit evidence (published)", "patch", evidence_url("published", "public"),
+         row(401, 403, 403, 409, 409, 403, 409), body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "published")),
+    Case("delete evidence (published)", "delete", evidence_url("published", "public"),
+         row(401, 403, 403, 409, 409, 403, 409), setup=lambda w: add_evidence(w, "published")),
     # who read the pupil rows: the alliance lead and staff; others who see the project get 403 (issue 11)
     Case("pupil-row reads (draft)", "get", project_url("theory", "pupil-row-reads/"),
          row(401, 404, 403, 403, 403, 200, 200)),
@@ -233,6 +260,36 @@ CASES = [
     # an import job (issue 13): its uploader only; its report can quote the file's cells, like pupil rows
     Case("import job (the member's)", "get", lambda w, c: f"/api/v1/jobs/{c['job'].id}/",
          row(401, 404, 404, 200, 404, 404, 404), setup=import_job),
+    # notifications (issue 14): everyone's inbox is their own, whoever asks (staff and leads included)
+    Case("notifications", "get", lambda w, c: "/api/v1/notifications/", SIGNED_IN, setup=one_notification_each,
+         identity=lambda i: i["text"], listed={role: {f"for {role}"} for role in ROLES if role != "anonymous"}),
+    Case("notification read (the member's)", "post",
+         lambda w, c: f"/api/v1/notifications/{c['notification'].id}/read/", row(401, 404, 404, 200, 404, 404, 404),
+         setup=one_notification_each),
+    Case("notifications read-all", "post", lambda w, c: "/api/v1/notifications/read-all/", SIGNED_IN),
+    Case("notifications unread count", "get", lambda w, c: "/api/v1/notifications/unread-count/", SIGNED_IN),
+    Case("notification settings", "get", lambda w, c: "/api/v1/notifications/settings/", SIGNED_IN),
+    Case("notification settings change", "patch", lambda w, c: "/api/v1/notifications/settings/", SIGNED_IN,
+         body={"delivery": "daily"}),
+    # invitations (issue 14): the project lead invites; only the invitee answers
+    Case("invitable members (theory)", "get", project_url("theory", "invitable-members/?search=teach"),
+         row(401, 404, 403, 403, 200, 403, 403), identity=lambda i: i["user"]["name"],
+         listed={"project_lead": {"teacher"}}),
+    Case("invite (theory)", "post", project_url("theory", "invitations/"), row(401, 404, 403, 403, 201, 403, 403),
+         body=lambda w, c: {"user": w.user("teacher").pk}),
+    Case("invite (progress)", "post", project_url("progress", "invitations/"), row(401, 404, 403, 403, 409, 403, 403),
+         body=lambda w, c: {"user": w.user("teacher").pk}),
+    Case("project invitations", "get", project_url("theory", "invitations/"), row(401, 404, 403, 403, 200, 200, 200),
+         setup=teacher_invited, identity=lambda i: i["invitee"]["name"],
+         listed={"project_lead": {"teacher"}, "alliance_lead": {"teacher"}, "staff": {"teacher"}}),
+    Case("my invitations", "get", lambda w, c: "/api/v1/invitations/", SIGNED_IN, setup=teacher_invited,
+         identity=lambda i: i["project"]["title"],
+         listed={"other": set(), "teacher": {"A theory"}, "member": set(), "project_lead": set(),
+                 "alliance_lead": set(), "staff": set()}),
+    Case("accept invitation", "post", lambda w, c: f"/api/v1/invitations/{c['invitation'].id}/accept/",
+         ONLY_THE_TEACHER, setup=teacher_invited),
+    Case("decline invitation", "post", lambda w, c: f"/api/v1/invitations/{c['invitation'].id}/decline/",
+         ONLY_THE_TEACHER, setup=teacher_invited),
 ]
 
 
@@ -245,13 +302,6 @@ def _request(world, case, role, context):
         # A fresh object per request: nothing cached on the user leaks between roles.
         client.force_authenticate(get_user_model().objects.get(pk=user.pk))
     body = case.body(world, context) if callable(case.body) else case.body
-    # edit and delete (issue 14): its uploader (member) or the project lead; none while published (409)
-    Case("edit evidence", "patch", evidence_url("theory", "group"), row(401, 404, 404, 200, 200, 403, 200),
-         body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "theory")),
-    Case("edit evidence (published)", "patch", evidence_url("published", "public"),
-         row(401, 403, 403, 409, 409, 403, 409), body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "published")),
-    Case("delete evidence (published)", "delete", evidence_url("published", "public"),
-         row(401, 403, 403, 409, 409, 403, 409), setup=lambda w: add_evidence(w, "published")),
     kwargs = {"format": "multipart" if case.multipart else "json"} if body is not None else {}
     return getattr(client, case.method)(case.url(world, context), body, **kwargs) if body is not None else \
         getattr(client, case.method)(case.url(world, context))
