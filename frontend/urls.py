@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.dashboard_page, name="dashboard"),
+    path("", views.home_page, name="dashboard"),
     path("login/", views.login_page, name="login"),
     path("projects/new/", views.propose_page, name="propose"),
     path("projects/<int:project_id>/", views.project_page, name="project"),

@@ -43,6 +43,16 @@ class LoginPage(TemplateView):
 
 login_page = LoginPage.as_view()
 dashboard_page = page("dashboard", signed_in=True)
+landing_page = page("landing")
+
+
+def home_page(request, *args, **kwargs):
+    """The front door: visitors see what this is, the latest findings and a way to sign in;
+    signed-in people go on to their dashboard, at the same address."""
+    view = dashboard_page if request.user.is_authenticated else landing_page
+    return view(request, *args, **kwargs)
+
+
 propose_page = page("propose", signed_in=True)
 alliance_page = page("alliance", signed_in=True)
 project_page = page("project")

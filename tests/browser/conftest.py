@@ -92,6 +92,25 @@ def visitor(browser, live_server, request):
 
 
 @pytest.fixture
+def axe():
+    """axe-core's record for this run: axe.check(page, label) -> violation lines (tests/browser/axe.py)."""
+    from .axe import RECORD
+
+    return RECORD
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility run's summary (pages checked, violations), printed whether or not -s is given."""
+    from .axe import RECORD
+
+    if RECORD.checked:
+        terminalreporter.section("accessibility (axe-core)")
+        for line in RECORD.summary():
+            terminalreporter.write_line(line)
+        RECORD.write()
+
+
+@pytest.fixture
 def demo(transactional_db):
     """The demo alliance, built through the real services (logins with password 'demo')."""
     from research.demo import load_demo

@@ -25,13 +25,24 @@ export const headline = ({ effect_direction, headline: h, evidence_strength }) =
   el("p", el("strong", `${DIRECTION[effect_direction]}. `), typeof h.g === "number" && `${h.measure.name}: effect size g = ${effectText(h)}${months(h.months)}.`),
   el("p", `Evidence strength: ${padlocks({ padlocks: evidence_strength })}`)];
 
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+
+/** Links that save the chart as a file (PNG for slides, SVG to scale); each says which chart it saves. */
+export function chartDownloads(url, label, filename) {
+  const link = (format) => el("a.chart-download", { href: url(format), download: `${filename}.${format}` },
+    "Download", el("span.visually-hidden", ` ${label}`), ` as ${format.toUpperCase()}`);
+  return el("p.chart-downloads", link("png"), " ", link("svg"));
+}
+
 /** A chart: SVG; alt text from the .json, asked once drawn (a finding draws on first request); data (.csv). */
 export function chart(base, name, measure, caption) {
   const url = (format) => `${base}/${name}.${format}${measure ? `?measure=${measure}` : ""}`;
   const failed = () => { img.alt = `${CHARTS[name]} (no description)`; };
   const img = el("img", { src: url("svg"), alt: "", onerror: failed, onload: () => api(url("json")).then((data) => { img.alt = data.alt_text; }, failed) });
-  return el("figure.chart", img, el("figcaption", `${CHARTS[name]}${caption ? `: ${caption}` : ""}. `,
-    el("a.print-url", { href: url("csv") }, "Data behind this chart (CSV)")));
+  const label = `${CHARTS[name]}${caption ? `: ${caption}` : ""}`;
+  return el("figure.chart", img, el("figcaption", `${label}. `,
+    el("a.print-url", { href: url("csv") }, "Data behind this chart (CSV)")),
+    chartDownloads(url, label, slug(`${name} ${caption || ""}`)));
 }
 
 export const chartList = ({ measures }) => measures.filter((m) => !m.reason).flatMap(({ measure: { id, name } }, i) =>
