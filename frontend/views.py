@@ -55,6 +55,7 @@ def home_page(request, *args, **kwargs):
 
 propose_page = page("propose", signed_in=True)
 alliance_page = page("alliance", signed_in=True)
+inbox_page = page("inbox", signed_in=True)
 project_page = page("project")
 findings_page = page("findings")
 finding_page = page("finding")

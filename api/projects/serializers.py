@@ -175,6 +175,7 @@ class ProjectPermissionsOut(serializers.Serializer):
     edit = serializers.BooleanField()
     write_stages = serializers.BooleanField()
     manage_members = serializers.BooleanField()
+    invite = serializers.BooleanField(help_text="Invite colleagues of the alliance into the group (the project lead).")
     add_evidence = serializers.BooleanField()
     preview_publication = serializers.BooleanField(help_text="May see /publication-preview/ (whoever may publish).")
     see_raw_rows = serializers.BooleanField()
@@ -262,6 +263,7 @@ class ProjectDetailOut(serializers.ModelSerializer):
             "edit": access.can_edit_project(user, project) and not access.writing_locked(project),
             "write_stages": access.can_write_stage(user, project) and not access.writing_locked(project),
             "manage_members": access.can_manage_members(user, project),
+            "invite": access.can_invite(user, project),
             "add_evidence": access.can_add_evidence(user, project) and not access.writing_locked(project),
             "preview_publication": access.can_preview_publication(user, project),
             "see_raw_rows": access.can_see_raw_rows(user, project),

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..models import Invitation, Membership, Project
+from ..models import Invitation, Membership, Notification, Project
 from ..models.invitations import InvitationStatus
+from ..models.notifications import NotificationKind
 from .common import model_update
 from .members import member_add
 from .notifications import invitation_answered_notify, invited_notify
@@ -70,5 +71,8 @@ def invitation_decline(*, actor, invitation_id: int) -> Invitation:
 def _decide(invitation: Invitation, status: str, actor) -> Invitation:
     invitation, _ = model_update(instance=invitation, fields=("status", "decided_at"),
                                  data={"status": status, "decided_at": timezone.now()}, auto_updated_at=False)
+    # Answered: the invitation's notification has done its work.
+    Notification.objects.filter(recipient=actor, kind=NotificationKind.INVITED, project_id=invitation.project_id,
+                                read_at__isnull=True).update(read_at=timezone.now())
     invitation_answered_notify(invitation=invitation, actor=actor)
     return invitation

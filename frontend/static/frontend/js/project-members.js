@@ -31,12 +31,46 @@ async function renderRequests(page) {
       el("div.actions", button(request, "approve", ""), button(request, "decline", "secondary")))))]);
 }
 
+/** The lead's "Invite a colleague": find alliance teachers by name, invite one (they answer in their inbox). */
+function renderInvite(page) {
+  const form = $("#invite-form");
+  form.hidden = !page.project.permissions.invite;
+  if (form.hidden) return;
+  const say = (message) => { $("#invite-status").textContent = ""; setTimeout(() => { $("#invite-status").textContent = message; }, 50); };
+  async function invite(colleague, button) {
+    try {
+      await api(`projects/${page.id}/invitations/`, { method: "POST", body: { user: colleague.user.id } });
+      button.disabled = true;
+      button.textContent = `${colleague.user.name}: invited`;
+      say(`${colleague.user.name} has been invited. They will see it in their inbox.`);
+    } catch (error) {
+      say(error.detail);
+    }
+  }
+  const result = (colleague) => {
+    const button = el("button.button.secondary", { type: "button", disabled: colleague.invited },
+      colleague.invited ? `${colleague.user.name}: invited` : `Invite ${colleague.user.name}`);
+    button.addEventListener("click", () => invite(colleague, button));
+    return el("li", el("strong", colleague.user.name), ` — ${colleague.school.name} `, button);
+  };
+  onSubmit(form, async (data) => {
+    try {
+      const found = await api(`projects/${page.id}/invitable-members/`, { query: { search: data.get("search").trim() } });
+      replace($("#invite-results"), found.map(result));
+      say(found.length ? `${found.length} colleague${found.length === 1 ? "" : "s"} found.` : "No colleague of the alliance outside the group has that name.");
+    } catch (error) {
+      say(error.detail);
+    }
+  });
+}
+
 export async function renderMembers(page) {
   const { members, lead } = page.project;
   const form = $("#join-form");
   replace($("#member-list"), members.map((m) => el("li",
     el("strong", m.user.name), ` — ${m.school.name}`, m.user.id === lead.id && el("span.tag", "Project lead"))));
   renderJoin(page);
+  renderInvite(page);
   onSubmit(form, async (data) => {
     try {
       page.project.my_join_request = await api(`projects/${page.id}/join-requests/`, { method: "POST", body: { message: data.get("message") } });
