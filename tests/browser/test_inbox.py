@@ -28,7 +28,8 @@ def test_a_lead_invites_a_colleague_who_accepts_from_the_inbox(demo, visitor, ax
     members.get_by_role("button", name="Find colleagues").click()
     members.get_by_role("button", name="Invite Chloe Evans").click()
     # then the lead is told beside the button, and the button says she is invited
-    expect(page.locator("#invite-status")).to_have_text("Chloe Evans has been invited. They will see it in their inbox.")
+    expect(page.locator("#invite-status")).to_have_text(
+        "Chloe Evans has been invited. They will see it in their inbox.")
     expect(members.get_by_role("button", name="Chloe Evans: invited")).to_be_disabled()
     lead.screenshot("invited")
     assert Invitation.objects.get(project=project, invitee=chloe).status == "pending"
