@@ -16,7 +16,6 @@ from django.urls import resolve
 from rest_framework.test import APIClient
 
 from research.models import Evidence, JoinRequest, Project, ProjectMember, StageTransition, Theme
-from research.services.evidence import evidence_create
 from research.services.projects import project_propose, project_update
 
 from ..factories import AllianceFactory, MeasureFactory, SchoolFactory, ThemeFactory, UserFactory, member_of
@@ -104,9 +103,11 @@ def pinned_world(world):
     for visibility in ("group", "alliance"):
         Evidence.objects.create(stage=stage, kind="reading", title=visibility, link="https://example.org/",
                                 uploader=world.user("member"), visibility=visibility)
-    world.evidence = evidence_create(actor=world.user("member"), project=project, stage_kind="theory",
-                                     kind="pupil_work", title="public", visibility="public",
-                                     file=SimpleUploadedFile("work.txt", b"A sample of writing."))
+    # Put in as it stood before publishing (a published project takes no new evidence).
+    world.evidence = Evidence.objects.create(stage=stage, kind="pupil_work", title="public", visibility="public",
+                                             uploader=world.user("member"), filename="work.txt", size=20,
+                                             content_type="text/plain",
+                                             file=SimpleUploadedFile("work.txt", b"A sample of writing."))
     return world
 
 
