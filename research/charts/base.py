@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from numbers import Real
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import LoadFlags
 from matplotlib.transforms import offset_copy
 
 from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
@@ -50,11 +53,34 @@ def new_figure() -> Figure:
     return figure
 
 
+WIDTH_MARGIN = 1.03  # hinting and rounding at small sizes draw a line a little wider than its advances
+
+
+@lru_cache(maxsize=4)
+def _font_file(weight: str) -> str:
+    return findfont(FontProperties(weight=weight))
+
+
+_advance_lock = threading.Lock()  # one FT2Font per weight, shared: loading a glyph sets its size
+
+
+@lru_cache(maxsize=8192)
+def _advance_points(char: str, size: float, weight: str) -> float:
+    """A character's advance in points; a character the font lacks (emoji, control characters) counts
+    as wide as "M" (matplotlib draws a box for it, or a space)."""
+    with _advance_lock:
+        font = get_font(_font_file(weight))
+        font.set_size(size, 72)
+        try:
+            return font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+        except RuntimeError:
+            return font.load_char(ord("M"), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+
+
 def text_width(figure: Figure, text: str, size: float, weight: str = "normal") -> float:
-    """The drawn width of one line of text, in inches (measured by the figure's Agg renderer)."""
-    renderer = figure.canvas.get_renderer()
-    width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=size, weight=weight), ismath=False)
-    return width / figure.dpi
+    """The width of one line of text in inches: its characters' advances in the chart font (cached
+    per character, so wrapping costs microseconds rather than a text layout per try)."""
+    return WIDTH_MARGIN * sum(_advance_points(char, size, weight) for char in text) / 72
 
 
 def _fits(figure: Figure, text: str, width_in: float, size: float, weight: str) -> bool:
