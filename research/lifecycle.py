@@ -54,20 +54,36 @@ def progress_complete(project: Project) -> list[str]:
     return unmet
 
 
-def pupil_data_or_qualitative(project: Project) -> list[str]:
-    """A finding about pupils needs, for at least one measure, scores at the baseline (theory) and at a
-    later session (by dissemination, the progress update: the final scores come in at dissemination);
-    or the group's explicit choice of a qualitative enquiry, which the finding then states."""
-    if project.qualitative_enquiry:
-        return []
-    stages_by_measure: dict[int, set[str]] = {}
+def _stages_with_scores(project: Project) -> list[set[str]]:
+    """For each measure with pupil scores, the stages they were given at."""
+    by_measure: dict[int, set[str]] = {}
     rows = OutcomeRecord.objects.filter(project=project).values_list("measure_id", "stage__kind").distinct()
     for measure_id, kind in rows:
-        stages_by_measure.setdefault(measure_id, set()).add(kind)
-    if any(StageKind.THEORY in kinds and kinds - {StageKind.THEORY} for kinds in stages_by_measure.values()):
+        by_measure.setdefault(measure_id, set()).add(kind)
+    return list(by_measure.values())
+
+
+# A finding about pupils rests on scores at the baseline (theory) and the final session (dissemination),
+# for at least one measure: baseline ones before dissemination starts (the final ones can only be given
+# once it has), both before the finding is published. A group answering its question without scores says
+# so explicitly (Project.qualitative_enquiry), and the finding states it.
+NO_BASELINE = ("no baseline pupil scores (theory session) for any measure: upload them, or record that the "
+               "project is a qualitative enquiry")
+NO_BASELINE_AND_FINAL = ("no pupil scores for any measure at both the baseline (theory session) and the final "
+                         "session (dissemination): upload them, or record that the project is a qualitative enquiry")
+
+
+def baseline_scores_or_qualitative(project: Project) -> list[str]:
+    if project.qualitative_enquiry or any(StageKind.THEORY in kinds for kinds in _stages_with_scores(project)):
         return []
-    return ["no pupil scores for any measure at both the baseline (theory) and a later session: upload them, "
-            "or record that the project is a qualitative enquiry"]
+    return [NO_BASELINE]
+
+
+def final_scores_or_qualitative(project: Project) -> list[str]:
+    if project.qualitative_enquiry or any({StageKind.THEORY, StageKind.DISSEMINATION} <= kinds
+                                          for kinds in _stages_with_scores(project)):
+        return []
+    return [NO_BASELINE_AND_FINAL]
 
 
 def dissemination_complete(project: Project) -> list[str]:
@@ -112,8 +128,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("accept", Status.PROPOSED, Status.THEORY),
     Transition("decline", Status.PROPOSED, Status.DECLINED),
     Transition("advance", Status.THEORY, Status.PROGRESS, guards=(theory_complete,), effects=(freeze_plan,)),
-    Transition("advance", Status.PROGRESS, Status.DISSEMINATION, guards=(progress_complete, pupil_data_or_qualitative)),
-    Transition("publish", Status.DISSEMINATION, Status.PUBLISHED, guards=(dissemination_complete,),
+    Transition("advance", Status.PROGRESS, Status.DISSEMINATION, guards=(progress_complete,
+                                                                              baseline_scores_or_qualitative)),
+    Transition("publish", Status.DISSEMINATION, Status.PUBLISHED, guards=(dissemination_complete,
+                                                                          final_scores_or_qualitative),
                effects=(publish,)),
     Transition("unpublish", Status.PUBLISHED, Status.DISSEMINATION, needs_reason=True, effects=(unpublish,)),
     *(Transition("withdraw", status, Status.WITHDRAWN) for status in ACTIVE_STATUSES),

@@ -1,7 +1,9 @@
 """Issue 14, guards that protect the finding (research.lifecycle's conditions, research.services.stages).
 
-- Into dissemination: pupil scores for at least one measure at the baseline (theory) and a later
-  session, or the group's explicit choice of a qualitative enquiry (which the finding states).
+- A finding rests on pupil scores for at least one measure at the baseline (theory) and the final
+  session (dissemination): baseline scores to move into dissemination (final ones can only be given
+  once there), both to publish; or the group's explicit choice of a qualitative enquiry, which the
+  finding states.
 - A session date falls in the project's academic year (1 September to 31 August), or is confirmed.
 """
 import pytest
@@ -9,12 +11,14 @@ import pytest
 from research.models import Project
 
 from ..world import write_progress
-from .findings_support import spread, transition, upload_scores
+from .findings_support import spread, transition, upload_scores, write_dissemination
 
 pytestmark = pytest.mark.django_db
 
-NO_SCORES = ("no pupil scores for any measure at both the baseline (theory) and a later session: upload them, "
-             "or record that the project is a qualitative enquiry")
+NO_BASELINE = ("no baseline pupil scores (theory session) for any measure: upload them, or record that the "
+               "project is a qualitative enquiry")
+NO_FINAL = ("no pupil scores for any measure at both the baseline (theory session) and the final session "
+            "(dissemination): upload them, or record that the project is a qualitative enquiry")
 SCORES = {"intervention": spread(50, 8), "comparison": spread(49, 8)}
 
 
@@ -38,22 +42,30 @@ def test_no_scores_and_no_qualitative_choice_keeps_the_project_out_of_disseminat
     response = advance(api, world, progress)
     # then 409, naming the missing scores, and the page's next step says the same
     assert response.status_code == 409
-    assert response.json()["code"] == "guard_failed" and response.json()["conditions"] == [NO_SCORES]
+    assert response.json()["code"] == "guard_failed" and response.json()["conditions"] == [NO_BASELINE]
     detail = api(world.user("project_lead")).get(f"/api/v1/projects/{progress.pk}/").json()
-    assert detail["next_step"] == {"action": "advance", "unmet": [NO_SCORES]}
+    assert detail["next_step"] == {"action": "advance", "unmet": [NO_BASELINE]}
     assert Project.objects.get(pk=progress.pk).status == "progress"
 
 
-def test_baseline_scores_alone_are_not_enough_baseline_and_later_are(progress, world, api):
-    # given baseline scores only
-    upload_scores(api, world, progress, world.measure, SCORES, stage="theory")
-    # when the lead moves on / then still refused
-    assert advance(api, world, progress).json()["conditions"] == [NO_SCORES]
-    # and with the progress update's scores for the same measure, it moves on
+def test_baseline_scores_open_dissemination_and_final_ones_are_needed_to_publish(progress, world, api):
+    # given progress-update scores only (no baseline) / when the lead moves on / then still refused
     upload_scores(api, world, progress, world.measure, SCORES, stage="progress")
+    assert advance(api, world, progress).json()["conditions"] == [NO_BASELINE]
+    # and with baseline scores for the measure, it moves on
+    upload_scores(api, world, progress, world.measure, SCORES, stage="theory")
     response = advance(api, world, progress)
     assert response.status_code == 200, response.content
     assert response.json()["to_status"] == "dissemination"
+    # when the alliance lead publishes, its findings written, before the final scores / then refused
+    write_dissemination(api, world, progress)
+    publish = transition(api, world.user("alliance_lead"), progress, "publish")
+    assert publish.status_code == 409 and publish.json()["conditions"] == [NO_FINAL]
+    preview = api(world.user("alliance_lead")).get(f"/api/v1/projects/{progress.pk}/publication-preview/").json()
+    assert preview["unmet"] == [NO_FINAL]
+    # and with the final scores it is published
+    upload_scores(api, world, progress, world.measure, SCORES, stage="dissemination")
+    assert transition(api, world.user("alliance_lead"), progress, "publish").status_code == 200
 
 
 def test_a_qualitative_enquiry_moves_on_without_scores_and_the_finding_says_so(progress, world, api):
@@ -65,10 +77,13 @@ def test_a_qualitative_enquiry_moves_on_without_scores_and_the_finding_says_so(p
     lead = api(world.user("project_lead")).patch(f"/api/v1/projects/{progress.pk}/", {"qualitative_enquiry": True},
                                                  format="json")
     assert lead.status_code == 200 and lead.json()["qualitative_enquiry"] is True
-    # then the project moves on, and the finding's preview states the choice
+    # then the project moves on, and (once written) is published without scores, the finding stating the choice
     assert advance(api, world, progress).status_code == 200
+    write_dissemination(api, world, progress)
     preview = api(world.user("alliance_lead")).get(f"/api/v1/projects/{progress.pk}/publication-preview/").json()
-    assert preview["finding"]["qualitative_enquiry"] is True
+    assert preview["unmet"] == [] and preview["finding"]["qualitative_enquiry"] is True
+    published = transition(api, world.user("alliance_lead"), progress, "publish")
+    assert published.status_code == 200, published.content
 
 
 def stage_patch(api, world, project, body):
