@@ -1,6 +1,6 @@
 """Charts a lead can put on a slide: every piece of text inside the figure, whole or shortened readably.
 
-Every chart kind in the registry (research.selectors.charts) is drawn for a world with long
+Every chart kind in the registry (research.selectors.charts), and the evidence map's strand charts, is drawn for a world with long
 names: measures, projects and schools named as people name them, wide letters included, a
 long research question and project title, many rows. The canvas is drawn and each visible
 Text artist's window extent (measured by the figure's renderer) must lie inside the figure.
@@ -14,6 +14,8 @@ import pytest
 from matplotlib.text import Text
 
 from research.analysis import ProjectEffect, pool_effects
+from research.analysis.evidence_map import StrandFinding, strand_summary
+from research.charts.evidence_map import funnel, strand_forest
 from research.selectors.charts import ALLIANCE_CHARTS, PROJECT_CHART_KINDS, alliance_chart, project_chart_from_results
 
 from .builders import GAP_FLAGS, GAP_SCORES, READING, SCORES, WELLBEING, member_results, public_results
@@ -86,7 +88,21 @@ def _alliance_specs():
             yield f"{name}-{count}", alliance_chart(_alliance_data(name, count), name)
 
 
-CASES = dict(list(_project_specs()) + list(_alliance_specs()))
+def _evidence_map_specs():
+    """The public evidence map's strand charts (forest with the prediction interval; funnel from 10 findings)."""
+    for count in (4, 12, MANY):
+        findings = [StrandFinding(slug=f"f{i}", project_id=i, title=PROJECT_LABELS[i], alliance=SCHOOL_NAMES[0],
+                                  theme="feedback", measure_kind="attainment", phase="ks2", subject="maths",
+                                  measure=MEASURE_NAMES[0], g=0.05 * (i % 9) - 0.1, variance=0.02 + 0.003 * i, n=90 + i,
+                                  schools=2, padlocks=3) for i in range(count)]
+        strand = strand_summary("feedback--attainment--ks2", findings, detail=True)
+        title = f"{TITLE}: feedback, attainment measures, key stage 2"
+        yield f"evidence-forest-{count}", strand_forest(strand, title=title)
+        if count >= 10:
+            yield f"evidence-funnel-{count}", funnel(strand, title=title)
+
+
+CASES = dict(list(_project_specs()) + list(_alliance_specs()) + list(_evidence_map_specs()))
 
 
 def _ticks_in_view(axis) -> list:
