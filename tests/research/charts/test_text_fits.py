@@ -1,8 +1,8 @@
 """Charts a lead can put on a slide: every piece of text inside the figure, whole or shortened readably.
 
-Every chart kind in the registry (research.selectors.charts), and the evidence map's strand charts, is drawn for a world with long
-names: measures, projects and schools named as people name them, wide letters included, a
-long research question and project title, many rows. The canvas is drawn and each visible
+Every chart kind in the registry (research.selectors.charts), and the evidence map's strand
+charts, is drawn for a world with long names: measures, projects and schools named as people
+name them, wide letters included, a long research question and project title, many rows. The canvas is drawn and each visible
 Text artist's window extent (measured by the figure's renderer) must lie inside the figure.
 No text may end in "..." or an ellipsis unless it is the readable shortening the charts use:
 the start of a real name, cut at a word boundary.
