@@ -2,10 +2,10 @@
 
 Every chart kind in the registry (research.selectors.charts), and the evidence map's strand
 charts, is drawn for a world with long names: measures, projects and schools named as people
-name them, wide letters included, a long research question and project title, many rows. The canvas is drawn and each visible
-Text artist's window extent (measured by the figure's renderer) must lie inside the figure.
-No text may end in "..." or an ellipsis unless it is the readable shortening the charts use:
-the start of a real name, cut at a word boundary.
+name them, wide letters included, a long research question and project title, many rows. The
+canvas is drawn and each visible Text artist's window extent (measured by the figure's renderer)
+must lie inside the figure. No text may end in "..." or an ellipsis unless it is the readable
+shortening the charts use: the start of a real name, cut at a word boundary.
 """
 
 from dataclasses import replace
@@ -43,7 +43,8 @@ QUESTION = ("How does the maths learning environment (working walls, manipulativ
             "an additional language than for their classmates, over one academic year?")
 MANY = 30
 PROJECT_LABELS = [f"{PROJECT_NAMES[i % len(PROJECT_NAMES)]} (cohort {i})" for i in range(MANY)]
-SCHOOL_LABELS = [SCHOOL_NAMES[i % len(SCHOOL_NAMES)] + (f" ({i})" if i >= len(SCHOOL_NAMES) else "") for i in range(MANY)]
+SCHOOL_LABELS = [SCHOOL_NAMES[i % len(SCHOOL_NAMES)] + (f" ({i})" if i >= len(SCHOOL_NAMES) else "")
+                 for i in range(MANY)]
 KNOWN = MEASURE_NAMES + SCHOOL_LABELS + PROJECT_LABELS + [TITLE, QUESTION]
 ELLIPSES = ("\u2026", "...")
 
