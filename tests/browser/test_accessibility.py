@@ -6,6 +6,8 @@ opened where the page shows stages one at a time. Every violation is listed with
 impact, element and the fix; the run's summary (pages checked, violations) is printed at the end
 and written to test-output/axe-summary.json.
 """
+from pathlib import Path
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
@@ -14,6 +16,7 @@ from research.models.choices import Status
 
 pytestmark = pytest.mark.browser
 
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 PROJECTS_BY_STATUS = {  # the demo's project at each status (research/demo.py)
     Status.PROPOSED: "Retrieval quizzes in Year 9 history", Status.THEORY: "Succession planning in rural schools",
     Status.PROGRESS: "Effective feedback for writing", Status.DISSEMINATION: "Verbal or visual feedback",
@@ -47,6 +50,17 @@ class Checker:
             if tab.is_visible():
                 tab.click()
                 self.check(person, f"{label}, tab {tab.inner_text().strip()[:40]}")
+
+
+def reveal(page, selector: str):
+    """The element, shown: its tab chosen if it sits in a closed tab panel, its <details> opened."""
+    target = page.locator(selector).first
+    if not target.is_visible():
+        panel = target.evaluate("node => node.closest('[role=tabpanel]')?.id || ''")
+        if panel:
+            page.locator(f"[role=tab][aria-controls='{panel}']").first.click()
+        target.evaluate("node => { const details = node.closest('details'); if (details) details.open = true; }")
+    return target
 
 
 def _optional_paths() -> list[tuple[str, str]]:
@@ -85,7 +99,11 @@ def test_every_page_and_state_has_no_wcag_violations(demo, visitor, axe):
     check.visit(guest, "/no-such-page/", "404")
     check.visit(guest, f"/projects/{projects[Status.THEORY].id}/", "a project the visitor may not see")
     for path, label in _optional_paths():
-        check.visit(guest, path, label)
+        page = check.visit(guest, path, label)
+        strands = page.locator("main table a")
+        if strands.count():
+            strands.first.click()
+            check.check(guest, f"{label}, a strand")
 
     # given a teacher in no project
     outsider = visitor("teacher.b")
@@ -109,18 +127,39 @@ def test_every_page_and_state_has_no_wcag_violations(demo, visitor, axe):
         check.visit(member, f"/projects/{project.id}/", label)
         check.each_tab(member, label)
 
+    # given a member working on the project in dissemination: forms showing their errors
+    teacher = visitor("teacher.a")
+    teacher.sign_in("teacher.a")
+    page = check.visit(teacher, f"/projects/{projects[Status.DISSEMINATION].id}/", "dissemination project (teacher)")
+    evidence = reveal(page, "#evidence-form")
+    evidence.get_by_role("button", name="Add evidence").click()
+    evidence.locator(".error-summary").wait_for()
+    check.check(teacher, "evidence form, with errors")
+    outcome = reveal(page, "#outcome-form")
+    outcome.get_by_label("Measure").select_option(label="Writing assessment (0–100)")
+    outcome.get_by_label("File", exact=True).set_input_files(str(SAMPLES / "broken.csv"))
+    outcome.get_by_role("button", name="Check first (dry run)").click()
+    page.locator("#outcome-errors details.error-group").first.wait_for()
+    page.locator("#outcome-errors details.error-group summary").first.click()
+    check.check(teacher, "outcome upload, a broken file's problems and the matching screen")
+
     # given the alliance lead
     lead = visitor("alliance.lead")
     lead.sign_in("alliance.lead")
     check.check(lead, "dashboard (alliance lead)")
-    check.visit(lead, "/alliance/", "alliance page (lead)")
+    page = check.visit(lead, "/alliance/", "alliance page (lead)")
+    schools = page.locator("section.alliance-schools").first
+    schools.get_by_label("URN", exact=True).fill("12345")
+    schools.get_by_role("button", name="Add school").click()
+    schools.get_by_role("alert").wait_for()
+    check.check(lead, "alliance page, a school form with errors")
     check.visit(lead, f"/projects/{projects[Status.PROPOSED].id}/", "proposed project (alliance lead)")
     check.visit(lead, f"/projects/{projects[Status.DISSEMINATION].id}/", "dissemination project (alliance lead)")
 
     # then no page state has a violation
     report = [f"{label}:\n  " + "\n  ".join(lines) for label, lines in check.found.items()]
     assert not check.found, f"{len(report)} page states with violations:\n" + "\n".join(report)
-    assert len(axe.checked) >= 30
+    assert len(axe.checked) >= 36
 
 
 def test_the_check_names_each_violation_with_rule_impact_element_and_fix(browser, live_server):
