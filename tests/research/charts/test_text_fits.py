@@ -231,3 +231,22 @@ def test_project_charts_have_a_short_title_and_the_question_as_subtitle():
         assert _one_line(question.get_text()).startswith(QUESTION[:80])
         assert question.get_window_extent(spec.figure.canvas.get_renderer()).y1 < \
             by_gid["chart-title"].get_window_extent(spec.figure.canvas.get_renderer()).y0
+
+
+def test_the_gap_chart_note_is_wrapped_in_full_never_cut():
+    # given outsiders' results where the comparison group's subgroups cannot be shown (3 disadvantaged of 12)
+    measure = replace(READING, name=MEASURE_NAMES[0])
+    flags = {"intervention": [index < 6 for index in range(12)], "comparison": [index < 3 for index in range(12)]}
+    results = public_results(GAP_SCORES, flags, measures=(measure,))
+    spec = project_chart_from_results(results, TITLE, "gap", measure.id, question=QUESTION)
+    note = next(text for text in spec.figure.findobj(Text) if text.get_gid() == "chart-note")
+    spec.figure.canvas.draw()
+    # then the note says what the gap is and names every hidden cell, to its last word, inside the figure
+    text = _one_line(note.get_text())
+    assert text.startswith("Gap = other pupils' mean minus disadvantaged pupils' mean;")
+    assert text.endswith("and others in the comparison group at final.") and "\u2026" not in text
+    assert note.get_text().count("\n") >= 1
+    assert note.get_window_extent(spec.figure.canvas.get_renderer()).y0 >= 0
+    # and the axes were raised above it
+    axes_bottom = min(ax.get_position().y0 for ax in spec.figure.axes) * spec.figure.bbox.height
+    assert axes_bottom > note.get_window_extent(spec.figure.canvas.get_renderer()).y1
