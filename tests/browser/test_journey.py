@@ -41,7 +41,7 @@ def save_stage(page, kind, values, button):
     for label, value in values.items():
         form.get_by_label(label, exact=True).fill(value)
     form.get_by_role("button", name=button).click()
-    expect(page.locator("#status")).to_contain_text("saved")
+    expect(form.locator(".feedback")).to_contain_text("saved")
 
 
 def move_on(page, button, status):
@@ -71,7 +71,7 @@ def test_from_proposal_to_a_published_finding_found_by_an_anonymous_visitor(demo
     lead.sign_in("alliance.lead")
     queue = lead.visit("/alliance/", "queue")
     queue.get_by_role("button", name=f"Accept the proposal: {TITLE}").click()
-    expect(queue.locator("#status")).to_contain_text("The proposal has been accepted")
+    expect(queue.locator("section.alliance > .feedback")).to_contain_text("The proposal has been accepted")
     lead.screenshot("accepted")
 
     # and a colleague from a second school joins (the join screens have their own tests), and
@@ -140,7 +140,11 @@ def test_from_proposal_to_a_published_finding_found_by_an_anonymous_visitor(demo
     # when the alliance lead publishes it
     queue = lead.visit("/alliance/", "publish")
     queue.get_by_role("button", name=f"Publish the findings: {TITLE}").click()
-    expect(queue.locator("#status")).to_contain_text("The findings are published")
+    # (first what will be public, then the confirmation: tests/browser/test_safe_publishing.py)
+    dialog = queue.get_by_role("dialog")
+    expect(dialog.get_by_role("region", name="What will be public")).to_contain_text(NOT_WORKED)
+    dialog.get_by_role("button", name="Publish these findings").click()
+    expect(queue.locator("section.alliance > .feedback")).to_contain_text("The findings are published")
     lead.screenshot("published")
     finding = Publication.objects.get(project=project)
 

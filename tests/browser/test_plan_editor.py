@@ -34,7 +34,7 @@ def test_the_lead_adds_a_criterion_and_sees_the_mdes(demo, visitor):
     form.get_by_role("button", name="Save the plan").click()
 
     # then the plan shows the criterion in words and the MDES with its design, without a warning
-    expect(page.locator("#status")).to_have_text("Plan saved.")
+    expect(form.locator(".feedback")).to_have_text("Plan saved.")
     expect(page.locator("#plan-criteria li")).to_have_text(
         ["Effect size on Writing assessment >= 0.20 for disadvantaged pupils"])
     expect(page.locator("#plan-power")).to_contain_text("0.37 SD")

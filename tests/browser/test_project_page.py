@@ -47,8 +47,8 @@ def test_project_lead_records_the_theory_session_then_advances_once_all_is_met(d
     theory.get_by_label("Agreed question").fill(AGREED)
     theory.get_by_role("button", name="Save the theory session").click()
 
-    # then the page says it is saved and lists only what is still missing
-    expect(page.locator("#status")).to_have_text("Theory session saved.")
+    # then the page says it is saved, beside the button, and lists only what is still missing
+    expect(theory.locator(".feedback")).to_have_text("Theory session saved.")
     expect(next_step).not_to_contain_text("no agreed research question")
     expect(next_step).not_to_contain_text("no session date")
     expect(page.locator("#unmet-conditions li")).to_have_text(["members from 1 school, 2 needed"])
@@ -120,7 +120,7 @@ def test_member_uploads_a_text_file_as_evidence_and_sees_it_listed(demo, visitor
     expect(item).to_contain_text("Theory session")
     link = item.get_by_role("link", name="Download week3.txt")
     expect(link).to_be_visible()
-    expect(page.locator("#status")).to_contain_text("has been added")
+    expect(form.locator(".feedback")).to_contain_text("has been added")
     member.screenshot("evidence-listed")
     evidence = Evidence.objects.get(title="Reflective log, week 3")
     assert (evidence.visibility, evidence.filename, evidence.uploader.username) == ("alliance", "week3.txt", "teacher.a")
@@ -219,7 +219,8 @@ def test_unpublishing_needs_a_reason_which_is_recorded(demo, visitor):
     dialog.get_by_role("button", name="Unpublish").click()
     # then the project is back in dissemination, with the reason on its record
     expect(page.locator("#project-status")).to_have_text("Dissemination")
-    expect(page.locator("#status")).to_contain_text("The findings have been unpublished")
+    expect(page.locator("#action-feedback")).to_contain_text("The findings have been unpublished")
+    expect(page.locator("#action-feedback")).to_be_focused()
     lead.screenshot("unpublished")
     project.refresh_from_db()
     assert project.status == "dissemination"

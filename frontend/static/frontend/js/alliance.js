@@ -30,8 +30,10 @@ async function renderAlliance(section, { id, name }, statuses) {
   ]);
   const base = `/api/v1/alliances/${id}/charts`;
   const errorBox = el("div.error-summary", { role: "alert", tabindex: "-1", hidden: true });
-  const options = { errorBox, onDone: () => renderAlliance(section, { id, name }, statuses) };
-  replace(section, el("h2", { id: `alliance-${id}-heading` }, name), errorBox,
+  // Kept across redrawing: a published project leaves the queue, and what happened is said here.
+  section.feedback ??= el("p.feedback", { role: "status", tabindex: "-1" });
+  const options = { errorBox, feedbackBox: section.feedback, onDone: () => renderAlliance(section, { id, name }, statuses) };
+  replace(section, el("h2", { id: `alliance-${id}-heading` }, name), errorBox, section.feedback,
     queue(`proposals-${id}`, "Proposals to decide", proposals, "No proposals are waiting.", (p) => card(p, ["accept", "decline"], options,
       el("p", p.research_question), muted(`${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
     queue(`publish-${id}`, "In dissemination", disseminating, "No project is in dissemination.", (p) =>

@@ -2,7 +2,7 @@
 import { api, taxonomy } from "./api.js";
 import { $, el, facts, fill, formatDate, replace } from "./dom.js";
 import { startPage } from "./layout.js";
-import { criteriaView, powerView } from "./plan-view.js";
+import { criteriaView, designText, powerView } from "./plan-view.js";
 import { headline, resultsView } from "./results.js";
 
 const slug = $("#main").dataset.slug;
@@ -22,7 +22,7 @@ function showFinding(f, stages) {
   const c = f.context;
   document.title = `${f.title} – Action research`;
   fill({ ...f, when: [c.academic_year, c.term].filter(Boolean).join(", "), themes: c.themes.join(", "),
-    measures: f.plan?.measures.map((m) => m.name).join(", "), published: `${formatDate(f.published_at)}, version ${f.version}` }, $("#finding"));
+    measures: f.plan?.measures.map((m) => m.name).join(", "), design: designText(f.qualitative_enquiry), published: `${formatDate(f.published_at)}, version ${f.version}` }, $("#finding"));
   replace($("#finding-headline"), headline(f));
   // The criteria frozen with the plan; notes, or the free text of findings published before them.
   const notes = [f.plan?.success_notes, f.success_notes, f.success_criteria].find((text) => typeof text === "string" && text);

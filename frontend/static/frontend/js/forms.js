@@ -71,3 +71,21 @@ export function onSubmit(form, work) {
     }
   });
 }
+
+/** Say `text` in the live region `note` (an alert if `error`); `focus`: move there (the news matters, or
+ * the button that caused it has gone). Emptied first, filled a moment later: a repeat is read out too. */
+export function say(note, text, { error = false, focus = false } = {}) {
+  note.setAttribute("role", error ? "alert" : "status");
+  note.classList.toggle("feedback-error", error);
+  note.textContent = "";
+  setTimeout(() => { note.textContent = text; if (focus) note.focus(); }, 50);
+  return note;
+}
+
+/** What a button did, said beside it (after its row of buttons). */
+export function feedback(button, text, options) {
+  const after = button.closest(".actions") || button;
+  let note = after.nextElementSibling;
+  if (!note?.classList.contains("feedback")) after.after(note = el("p.feedback", { tabindex: "-1", role: "status" }));
+  return say(note, text, options);
+}

@@ -12,3 +12,7 @@ export function powerView(power) {
   return el("span", el("strong", `${num(power.mdes, 2)} SD`), " (80% power, 5% two-sided). ", power.label && `${power.label}.`,
     power.warning && el("strong.error-text.power-line", power.warning), power.assumes && el("span.muted.power-line", power.assumes));
 }
+
+/** How the question is answered: with pupil scores, or as a qualitative enquiry (stated in the finding). */
+export const designText = (qualitative) => (qualitative ? "A qualitative enquiry: answered without pupil scores"
+  : qualitative === false ? "Pupil scores at the baseline and the final session" : "");

@@ -1,8 +1,9 @@
-// The plan's success criteria and planned numbers: shown to all, edited by those who may edit the plan.
+// The plan (question, rationale, design, success criteria, planned numbers): shown to all, edited by those who
+// may edit the plan; after the freeze a save is recorded as a new revision (with the reason given).
 // Each criterion's controls are named as the API names its errors (success_criteria[1].score).
 import { api } from "./api.js";
 import { $, announce, el, options, replace } from "./dom.js";
-import { clearErrors, onSubmit, showErrors } from "./forms.js";
+import { clearErrors, feedback, onSubmit, showErrors } from "./forms.js";
 import { criteriaView, powerView } from "./plan-view.js";
 
 const PERCENT = "percent_at_or_above";
@@ -12,6 +13,7 @@ const COMPARISONS = [[">=", "At least"], ["<=", "At most"]];
 const SUBGROUPS = [["", "All pupils"], ["disadvantaged", "Disadvantaged pupils"], ["send", "Pupils with SEND"],
   ["eal", "Pupils with EAL"]];
 const NUMBERS = ["planned_pupils_per_group", "planned_schools", "assumed_icc", "pre_post_correlation"];
+const TEXTS = ["research_question", "rationale", "success_notes"];
 
 const choices = (pairs) => pairs.map(([value, label]) => ({ value, label }));
 
@@ -81,7 +83,8 @@ function change(form, measures, edit, added) {
 
 function fillForm(project, form, measures) {
   drawCriteria(form, measures, project.success_criteria);
-  form.elements.success_notes.value = project.success_notes;
+  for (const name of TEXTS) form.elements[name].value = project[name];
+  form.elements.qualitative_enquiry.checked = project.qualitative_enquiry;
   for (const name of NUMBERS) form.elements[name].value = project[name] ?? "";
   form.elements.revision_reason.value = "";
   replace($("#plan-power-preview"), powerView(project.power));
@@ -89,16 +92,20 @@ function fillForm(project, form, measures) {
 
 async function save(page, form, measures) {
   const value = (name) => form.elements[name].value;
-  const body = { success_criteria: readCriteria(form), success_notes: value("success_notes"),
-    revision_reason: value("revision_reason"), ...Object.fromEntries(NUMBERS.map((name) => [name, toNumber(value(name))])) };
+  const body = { success_criteria: readCriteria(form), revision_reason: value("revision_reason"),
+    qualitative_enquiry: form.elements.qualitative_enquiry.checked, ...Object.fromEntries(TEXTS.map((name) => [name, value(name)])),
+    ...Object.fromEntries(NUMBERS.map((name) => [name, toNumber(value(name))])) };
+  const button = form.querySelector("button[type=submit]");
+  const frozen = !["proposed", "theory"].includes(page.project.status);
   try {
     await api(`projects/${page.id}/`, { method: "PATCH", body });
     clearErrors(form);
     await page.refreshSummary();
     fillForm(page.project, form, measures);
-    announce("Plan saved.");
+    feedback(button, frozen ? "Plan saved, as a new revision of the frozen plan." : "Plan saved.");
   } catch (error) {
     showErrors(form, error);
+    feedback(button, `Not saved: ${error.detail}`, { error: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { startPage } from "./layout.js";
 import { renderEvidence } from "./project-evidence.js";
 import { renderMembers } from "./project-members.js";
 import { renderOutcomes } from "./project-outcomes.js";
+import { designText } from "./plan-view.js";
 import { renderPlanForm, showPlan } from "./project-plan.js";
 import { renderStages } from "./project-stages.js";
 import { chartList, resultsView } from "./results.js";
@@ -51,12 +52,15 @@ function renderSummary() {
   const names = (items) => items.map((item) => item.name).join(", ");
   document.title = `${p.title} – Action research`;
   fill({ ...p, school_names: names(p.schools), theme_names: names(choices.themes.filter((t) => p.themes.includes(t.slug))),
-    when: [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", "), measure_names: names(p.measure_details) }, $("#project"));
+    when: [p.academic_year, labelOf(choices.terms, p.term)].filter(Boolean).join(", "), measure_names: names(p.measure_details),
+    design: designText(p.qualitative_enquiry) }, $("#project"));
+  $("#read-only").hidden = !p.writing_locked;
   $("#project-status").className = `tag tag-${p.status}`;
   showPlan(p);
   renderTimeline(p, page.stages);
   $("#actions").hidden = !p.permissions.actions.length;
-  replace($("#action-buttons"), p.permissions.actions.map((action) => transitionButton(p, action, { errorBox: $("#action-error"), onDone: page.refreshAll })));
+  replace($("#action-buttons"), p.permissions.actions.map((action) => transitionButton(p, action, { errorBox: $("#action-error"),
+    feedbackBox: $("#action-feedback"), onDone: page.refreshAll })));
 }
 
 /** Follow, or stop: a followed project's news shows on the dashboard. */
@@ -90,7 +94,15 @@ function renderAll() {
   renderPlanForm(page);
   renderMembers(page);
   renderEvidence(page);
-  Promise.all([renderOutcomes(page), renderResults(), page.me && renderFollow()]).catch((error) => announce(error.detail));
+  Promise.all([renderOutcomes(page), renderResults(), page.me && renderFollow()]).catch((error) => announce(error.detail))
+    .then(showContents);
+}
+
+/** "On this page": only the parts this reader has. */
+function showContents() {
+  for (const link of document.querySelectorAll(".contents a")) {
+    link.parentElement.hidden = !!$(link.getAttribute("href"))?.closest("[hidden]");
+  }
 }
 
 async function start() {
