@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import statsmodels.api as sm
@@ -43,9 +43,9 @@ PADLOCK_RULE = ("The median of the pooled findings' padlocks (rounded down), at 
                 "3 with three or four, 4 with five to nine; at most 3 when I\u00b2 is over 50% and 2 when over 75%.")
 
 
-@dataclass(frozen=True)
-class StrandFinding:
-    """One published finding in one strand, with the figures it published for that strand."""
+class StrandFinding(NamedTuple):
+    """One published finding in one strand, with the figures it published for that strand. (A named
+    tuple: the map builds one per finding, theme and kind, 100,000 at national scale.)"""
 
     slug: str
     project_id: int
@@ -100,11 +100,13 @@ def kind_effects(measures: Sequence[Mapping], project_id: int, title: str) -> di
 
 
 def strand_findings(*, slug: str, project_id: int, title: str, alliance: str, phase: str, subject: str,
-                    themes: Iterable[str], measures: Sequence[Mapping], schools: int | None) -> list[StrandFinding]:
-    """The finding's place in every strand it belongs to (each theme x each kind of measure)."""
-    effects = kind_effects(measures, project_id, title)
+                    themes: Iterable[str], effects: Mapping[str, Mapping], schools: int | None) -> list[StrandFinding]:
+    """The finding's place in every strand it belongs to (each theme x each kind of measure), from its
+    effects per kind (kind_effects' shape: measure, g, variance, n, padlocks, reason)."""
     return [StrandFinding(slug=slug, project_id=project_id, title=title, alliance=alliance, theme=theme,
-                          measure_kind=kind, phase=phase, subject=subject, schools=schools, **effect)
+                          measure_kind=kind, phase=phase, subject=subject, schools=schools,
+                          measure=effect["measure"], g=effect["g"], variance=effect["variance"], n=effect["n"],
+                          padlocks=effect["padlocks"], reason=effect["reason"] or None)
             for theme in sorted(set(themes)) for kind, effect in sorted(effects.items())]
 
 

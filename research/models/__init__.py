@@ -11,6 +11,7 @@ from .notifications import Notification, NotificationSettings
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
 from .publication import Follow, Publication, PublicationChart, PublicationFile, PublicationTag
+from .publication_effect import PublicationEffect
 from .stage import Stage
 from .summary import EffectSummary
 
@@ -37,6 +38,7 @@ __all__ = [
     "Project",
     "Publication",
     "PublicationChart",
+    "PublicationEffect",
     "PublicationFile",
     "PublicationTag",
     "PupilRowRead",

@@ -1,7 +1,8 @@
 """The public evidence map: every published finding, across all alliances, pooled by strand.
 
-Reads only what findings published (their frozen non-member results and context); a withdrawn
-finding leaves the map at once. research.analysis.evidence_map does the pooling.
+Reads only what findings published: each finding's headline effect per kind of measure, stored from its
+frozen non-member results when it was published (PublicationEffect); a withdrawn finding leaves the map
+at once. research.analysis.evidence_map does the pooling.
 """
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ from django.db.models import Count, Max, Q
 
 from .. import charts
 from ..analysis.evidence_map import (
-    EGGER_MIN_FINDINGS, StrandFinding, group_by_strand, parse_strand_key, strand_findings, strand_key, strand_summary,
+    EGGER_MIN_FINDINGS, StrandFinding, group_by_strand, parse_strand_key, strand_key, strand_summary,
 )
 from ..charts.evidence_map import funnel, strand_forest
 from ..errors import InvalidFilters, NotFound
-from ..models import Publication, PublicationTag, Theme
+from ..models import Publication, PublicationEffect, PublicationTag, Theme
 from ..models.choices import MeasureKind, Phase, Subject
 from ..models.publication import PublicationStatus
-from .findings import published
 
 
 class EvidenceMapFilter(django_filters.FilterSet):
@@ -68,34 +68,39 @@ def evidence_map_fingerprint(*, extra: object = None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+LIST_COLUMNS = ("publication_id", "publication__project_id", "publication__phase", "publication__subject",
+                "measure_kind", "g", "variance", "n", "padlocks", "schools")
+DETAIL_COLUMNS = (*LIST_COLUMNS, "publication__slug", "publication__title", "publication__alliance__name",
+                  "measure_name", "reason")
+
+
 def _findings(subject: str | None, *, phase: str | None = None, theme: str | None = None,
-              measure_kind: str | None = None) -> list[StrandFinding]:
-    """Every published finding's place in each strand (two queries: findings, their themes)."""
-    rows = published()
+              measure_kind: str | None = None, detail: bool = False) -> list[StrandFinding]:
+    """Every published finding's place in each strand (two queries: the stored effects of published
+    findings, their themes). Names and reasons only with `detail`: the map's list needs numbers only."""
+    rows = PublicationEffect.objects.filter(publication__status=PublicationStatus.PUBLISHED)
     if subject:
-        rows = rows.filter(subject=subject)
+        rows = rows.filter(publication__subject=subject)
     if phase:
-        rows = rows.filter(phase=phase)
-    if theme:
-        rows = rows.filter(tags__kind="theme", tags__value=theme)
+        rows = rows.filter(publication__phase=phase)
     if measure_kind:
-        rows = rows.filter(tags__kind="measure_kind", tags__value=measure_kind)
-    # Only the parts of the frozen content the map reads, not whole findings.
-    rows = list(rows.order_by("published_at", "id").values(
-        "id", "slug", "project_id", "title", "phase", "subject", "alliance__name",
-        "content__results__measures", "content__context__schools"))
+        rows = rows.filter(measure_kind=measure_kind)
+    if theme:
+        rows = rows.filter(publication__tags__kind="theme", publication__tags__value=theme)
+    rows = rows.order_by("publication__published_at", "publication_id", "measure_kind")
     themes: dict[int, list[str]] = {}
-    tags = PublicationTag.objects.filter(publication_id__in=[row["id"] for row in rows], kind="theme")
+    tags = PublicationTag.objects.filter(kind="theme", publication__status=PublicationStatus.PUBLISHED)
+    if theme:
+        tags = tags.filter(value=theme)
     for publication_id, value in tags.values_list("publication_id", "value"):
         themes.setdefault(publication_id, []).append(value)
     found: list[StrandFinding] = []
-    for row in rows:
-        schools = row["content__context__schools"]
-        found += strand_findings(
-            slug=row["slug"], project_id=row["project_id"], title=row["title"], alliance=row["alliance__name"],
-            phase=row["phase"], subject=row["subject"], themes=themes.get(row["id"], []),
-            measures=row["content__results__measures"] or [],
-            schools=schools if isinstance(schools, int) else None)
+    for row in rows.values_list(*(DETAIL_COLUMNS if detail else LIST_COLUMNS)):
+        publication_id, project_id, row_phase, row_subject, kind, g, variance, n, padlocks, schools = row[:10]
+        slug, title, alliance, measure, reason = row[10:] if detail else ("", "", "", None, "")
+        for row_theme in themes.get(publication_id, ()):
+            found.append(StrandFinding(slug, project_id, title, alliance, row_theme, kind, row_phase, row_subject,
+                                       measure, g, variance, n, schools, padlocks, reason or None))
     return found
 
 
@@ -139,7 +144,7 @@ def evidence_strand(*, key: str, filters=None) -> dict:
         raise NotFound("No strand at this address: a strand is theme--measure kind--phase.")
     chosen = clean_filters({"subject": (filters or {}).get("subject")} if (filters or {}).get("subject") else {})
     theme, kind, phase = parts
-    members = [f for f in _findings(chosen["subject"], phase=phase, theme=theme, measure_kind=kind)
+    members = [f for f in _findings(chosen["subject"], phase=phase, theme=theme, measure_kind=kind, detail=True)
                if (f.theme, f.measure_kind, f.phase) == parts]
     if not members:
         raise NotFound("No published finding is in this strand.")

@@ -22,6 +22,7 @@ from ..models.publication import EffectDirection, PublicationStatus
 from ..models.stage import STAGE_FIELDS
 from ..selectors.charts import project_chart_from_results
 from ..selectors.results import disclosed_view, measure_infos
+from .evidence_map import publication_effects_store
 
 PER_MEASURE_CHARTS = ("trajectory", "distribution", "gap")
 # Context is given in bands so that no exact small count is published.
@@ -178,6 +179,7 @@ def publication_create(*, project: Project, actor) -> Publication:
         + [PublicationTag(publication=publication, kind="measure_kind", value=k)
            for k in sorted({m.kind for m in measures})]
     )
+    publication_effects_store(publication=publication)  # what the public evidence map pools
     return publication
 
 

@@ -159,7 +159,7 @@ def test_a_finding_enters_each_theme_and_kind_once_through_its_largest_usable_ef
     measures = [measure_result(1, "attainment", 0.2, 0.02, 60), measure_result(2, "attainment", 0.3, 0.01, 120, 4),
                 measure_result(3, "well-being", 0.1, 0.02, 60, public=False)]
     rows = strand_findings(slug="f", project_id=7, title="T", alliance="A", phase="ks2", subject="maths",
-                           themes=["oracy", "feedback"], measures=measures, schools=3)
+                           themes=["oracy", "feedback"], effects=kind_effects(measures, 7, "T"), schools=3)
     # then it is in four strands: each theme x each kind, attainment through the larger measure
     assert sorted(group_by_strand(rows)) == ["feedback--attainment--ks2", "feedback--well-being--ks2",
                                              "oracy--attainment--ks2", "oracy--well-being--ks2"]
