@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..models import Invitation, Membership, Notification, Project
+from ..models import Invitation, JoinRequest, Membership, Notification, Project
+from ..models.choices import JoinRequestStatus
 from ..models.invitations import InvitationStatus
 from ..models.notifications import NotificationKind
 from .common import model_update
@@ -60,6 +61,9 @@ def invitation_accept(*, actor, invitation_id: int) -> Invitation:
     if membership is None:
         raise Conflict("Only teachers in this project's alliance can join it.", code="cannot_join")
     member_add(project=project, user_id=actor.pk, school_id=membership.school_id)
+    # A request of theirs to join, still waiting, is answered by this: approved by whoever invited them.
+    JoinRequest.objects.filter(project=project, user=actor, status=JoinRequestStatus.PENDING).update(
+        status=JoinRequestStatus.APPROVED, decided_by=invitation.invited_by, decided_at=timezone.now())
     return _decide(invitation, InvitationStatus.ACCEPTED, actor)
 
 

@@ -4,7 +4,7 @@ A place opens the alliance's drafts and, through its project groups, pupil rows;
 - nobody gives themselves a place or a role, or changes their own (research.access.membership_grant_refusal);
 - a place never moves to another person or alliance: that is ending one and adding another;
 - ending a place ends everything it opened, in one transaction: the person's places in the
-  alliance's project groups are removed and their pending requests to join are declined. Projects
+  alliance's project groups are removed and their pending requests to join (and invitations) are declined. Projects
   they lead keep them as lead (the record of who led it); the lead rights lapse with the place, and
   the alliance lead acts for those projects (research/access.py).
 """
@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, NotFound
-from ..models import Alliance, JoinRequest, Membership, Project, ProjectMember, School
+from ..models import Alliance, Invitation, JoinRequest, Membership, Project, ProjectMember, School
 from ..models.choices import JoinRequestStatus, Role
+from ..models.invitations import InvitationStatus
 from .common import model_update
 
 
@@ -67,6 +68,9 @@ def membership_end(*, actor, membership: Membership) -> MembershipEnded:
     declined = JoinRequest.objects.filter(
         user_id=user_id, project__alliance_id=alliance_id, status=JoinRequestStatus.PENDING,
     ).update(status=JoinRequestStatus.DECLINED, decided_by=actor, decided_at=timezone.now())
+    # Invitations waiting for them there lapse with the place, as their requests do.
+    Invitation.objects.filter(invitee_id=user_id, project__alliance_id=alliance_id, status=InvitationStatus.PENDING
+                              ).update(status=InvitationStatus.DECLINED, decided_at=timezone.now())
     projects_led = sorted(Project.objects.filter(alliance_id=alliance_id, lead_id=user_id).values_list("pk", flat=True))
     membership.delete()
     if getattr(actor, "pk", None) == user_id:

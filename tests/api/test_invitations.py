@@ -2,7 +2,9 @@
 the group as an approved request to join would (its school, the project's status rules)."""
 import pytest
 
-from research.models import Invitation, Membership, Notification, ProjectMember
+from research.models import Invitation, JoinRequest, Membership, Notification, ProjectMember
+from research.services.members import join_request_create
+from research.services.memberships import membership_end
 
 from ..factories import SchoolFactory, member_of
 from ..world import person, write_theory
@@ -153,3 +155,22 @@ def test_an_invitee_who_left_the_alliance_cannot_accept(world, api):
     assert response.status_code == 409
     assert response.json()["detail"] == "Only teachers in this project's alliance can join it."
     assert not ProjectMember.objects.filter(project=project, user=teacher).exists()
+
+
+def test_accepting_answers_a_waiting_request_to_join(world, api):
+    # given the teacher asked to join, and the lead invited them instead of answering
+    lead, project, teacher = world.user("project_lead"), world.projects["theory"], world.user("teacher")
+    join_request_create(actor=teacher, project=project)
+    invitation = invite(api, lead, project, teacher).json()
+    # when they accept the invitation, their request is answered too (approved by whoever invited them)
+    assert answer(api, teacher, invitation["id"], "accept").status_code == 200
+    request = JoinRequest.objects.get(project=project, user=teacher)
+    assert (request.status, request.decided_by) == ("approved", lead)
+
+
+def test_ending_a_place_in_the_alliance_declines_its_invitations(world, api):
+    lead, project, teacher = world.user("project_lead"), world.projects["theory"], world.user("teacher")
+    invite(api, lead, project, teacher)
+    membership_end(actor=world.user("staff"), membership=Membership.objects.get(user=teacher, alliance=world.alliance))
+    assert Invitation.objects.get(invitee=teacher).status == "declined"
+    assert api(teacher).get("/api/v1/invitations/").json() == []

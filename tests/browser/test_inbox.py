@@ -31,6 +31,7 @@ def test_a_lead_invites_a_colleague_who_accepts_from_the_inbox(demo, visitor, ax
     expect(page.locator("#invite-status")).to_have_text(
         "Chloe Evans has been invited. They will see it in their inbox.")
     expect(members.get_by_role("button", name="Chloe Evans: invited")).to_be_disabled()
+    expect(page.locator("#invitations-waiting")).to_contain_text("Chloe Evans, invited on")
     lead.screenshot("invited")
     assert Invitation.objects.get(project=project, invitee=chloe).status == "pending"
 

@@ -37,16 +37,23 @@ function renderInvite(page) {
   form.hidden = !page.project.permissions.invite;
   if (form.hidden) return;
   const say = (message) => { $("#invite-status").textContent = ""; setTimeout(() => { $("#invite-status").textContent = message; }, 50); };
+  const showWaiting = async () => {
+    const waiting = (await api(`projects/${page.id}/invitations/`)).filter((i) => i.status === "pending");
+    replace($("#invitations-waiting"), waiting.length > 0 && [el("h4", "Invited, not yet answered"),
+      el("ul.plain", waiting.map((i) => el("li", `${i.invitee.name}, invited on ${formatDate(i.created_at)}`)))]);
+  };
   async function invite(colleague, button) {
     try {
       await api(`projects/${page.id}/invitations/`, { method: "POST", body: { user: colleague.user.id } });
       button.disabled = true;
       button.textContent = `${colleague.user.name}: invited`;
       say(`${colleague.user.name} has been invited. They will see it in their inbox.`);
+      await showWaiting();
     } catch (error) {
       say(error.detail);
     }
   }
+  showWaiting().catch((error) => say(error.detail));
   const result = (colleague) => {
     const button = el("button.button.secondary", { type: "button", disabled: colleague.invited },
       colleague.invited ? `${colleague.user.name}: invited` : `Invite ${colleague.user.name}`);
