@@ -293,3 +293,14 @@ def test_the_world_tells_each_role_of_its_own_projects_only(world):
     assert people <= {"alliance_lead", "project_lead", "member", "other", "other_member"}
     assert "teacher" not in people and "staff" not in people
     assert make_project  # (the world is built through the real lifecycle: tests/world.py)
+
+
+def test_the_digest_runs_as_a_task_too(quiet, settings):
+    # given tasks run at once, and a daily reader with one unread item
+    settings.TASKS = BACKENDS["immediate"]
+    member = with_email(quiet.user("member"), delivery="daily")
+    Notification.objects.create(recipient=member, kind="stage_moved", text="Moved on.", link="/projects/1/")
+    # when the command queues the digest task instead of sending itself
+    call_command("send_digests", "--enqueue")
+    # then the task sent it
+    assert [m.subject for m in mail.outbox] == ["Action research: 1 unread notification"]
