@@ -15,6 +15,7 @@ def main() -> None:
 
     from research.models import (Alliance, Evidence, Follow, JoinRequest, Measure, OutcomeUpload, Project,
                                  Publication, PublicationFile, School, Stage, Theme)
+    from research.models import Invitation, Notification
     from research.selectors.charts import ALLIANCE_CHARTS, PROJECT_CHARTS
 
     def ids(model):
@@ -25,7 +26,7 @@ def main() -> None:
         "project": ids(Project), "alliance": ids(Alliance), "school": ids(School), "theme": ids(Theme),
         "measure": ids(Measure), "evidence": ids(Evidence), "upload": ids(OutcomeUpload),
         "user": [u.pk for u in users], "join_request": ids(JoinRequest), "follow": ids(Follow),
-        "publication_file": ids(PublicationFile),
+        "publication_file": ids(PublicationFile), "notification": ids(Notification), "invitation": ids(Invitation),
         "slug": sorted(Publication.objects.values_list("slug", flat=True)),
         "stage_kind": sorted(set(Stage.objects.values_list("kind", flat=True))),
         "project_chart": list(PROJECT_CHARTS), "alliance_chart": list(ALLIANCE_CHARTS),

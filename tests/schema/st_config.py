@@ -30,6 +30,7 @@ def render(ids: dict, *, stateful_max_steps: int, stateful_examples: int) -> str
         "stage_kinds": ids["stage_kind"], "project_charts": ids["project_chart"],
         "alliance_charts": ids["alliance_chart"], "chart_formats": ["svg", "png", "json", "csv"],
         "result_formats": ["csv", "json"],
+        "notifications": ids.get("notification", []), "invitations": ids.get("invitation", []),
     }
     dictionaries = {k: v for k, v in dictionaries.items() if v}  # schemathesis refuses empty ones
     # Parameter names that mean the same thing on every path.
@@ -38,7 +39,9 @@ def render(ids: dict, *, stateful_max_steps: int, stateful_examples: int) -> str
         "path.upload_id": "uploads", "path.user_id": "users", "path.request_id": "join_requests",
         "path.follow_id": "follows", "path.file_id": "publication_files", "path.slug": "slugs",
         "path.kind": "stage_kinds", "query.measure": "measures",
+        "path.notification_id": "notifications", "path.invitation_id": "invitations",
     }
+    global_params = {name: d for name, d in global_params.items() if d in dictionaries}  # (none empty)
     # Names whose meaning depends on the path: {id}, and chart {name}/{fmt}.
     per_path = [
         (r"^/api/v1/projects/\{id\}/$", {"path.id": "projects"}),
