@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
 from . import alliance_schools, import_aliases, publication_preview
-from . import evidence_map
+from . import evidence_map, partnerships
 from .projects import views as projects
 from . import invitations, notifications
 
@@ -65,6 +65,13 @@ urlpatterns = [
     path("evidence-map/<slug:strand>/", evidence_map.EvidenceStrandView.as_view(), name="evidence-strand"),
     path("evidence-map/<slug:strand>/charts/<chartname:name>.<chartfmt:fmt>",
          evidence_map.EvidenceStrandChartView.as_view(), name="evidence-strand-chart"),
+    path("partnerships/", partnerships.PartnershipListView.as_view(), name="partnerships"),
+    path("partnerships/<id:partnership_id>/", partnerships.PartnershipDetailView.as_view(), name="partnership"),
+    path("partnerships/<id:partnership_id>/accept/", partnerships.PartnershipAnswerView.as_view(accept=True),
+         name="partnership-accept"),
+    path("partnerships/<id:partnership_id>/decline/", partnerships.PartnershipAnswerView.as_view(accept=False),
+         name="partnership-decline"),
+    path("partnerships/<id:partnership_id>/end/", partnerships.PartnershipEndView.as_view(), name="partnership-end"),
     path("jobs/<id:job_id>/", jobs.JobView.as_view(), name="job"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),

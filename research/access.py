@@ -398,3 +398,28 @@ def invitation_refusal(project: Project, invitee) -> str | None:
 def can_answer_invitation(user, invitation) -> bool:
     """Accept or decline: the person invited, and nobody else (not the lead, not staff)."""
     return is_authenticated(user) and invitation.invitee_id == user.pk
+
+
+# --- partnerships between alliances (issue 15) -----------------------------------------------
+
+def partnerships_visible_q(user) -> Q:
+    """Staff see every partnership; anyone else those of the alliances they belong to (others: 404)."""
+    if is_staff(user):
+        return Q()
+    alliances = list(alliance_roles(user))
+    return Q(proposer_id__in=alliances) | Q(partner_id__in=alliances) if alliances else Q(pk__in=[])
+
+
+def can_propose_partnership(user, alliance_id: int) -> bool:
+    """Propose a partnership on an alliance's behalf: its lead."""
+    return is_alliance_lead(user, alliance_id)
+
+
+def can_answer_partnership(user, partnership) -> bool:
+    """Accept or decline: the lead of the alliance asked (not the one that asked, not staff)."""
+    return is_alliance_lead(user, partnership.partner_id)
+
+
+def can_end_partnership(user, partnership) -> bool:
+    """End it (or withdraw a proposal): the lead of either alliance."""
+    return is_alliance_lead(user, partnership.proposer_id) or is_alliance_lead(user, partnership.partner_id)

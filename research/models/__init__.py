@@ -7,6 +7,7 @@ from .imports import ImportAlias, ImportSettings
 from .invitations import Invitation
 from .jobs import ImportJob
 from .measure import Measure
+from .network import Partnership
 from .notifications import Notification, NotificationSettings
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
@@ -34,6 +35,7 @@ __all__ = [
     "NotificationSettings",
     "OutcomeRecord",
     "OutcomeUpload",
+    "Partnership",
     "PlanSnapshot",
     "Project",
     "Publication",

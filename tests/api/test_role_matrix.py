@@ -116,6 +116,19 @@ def tagged_finding(world):
     return {"strand": f"oracy--{world.measure.kind}--{publication.phase}"}
 
 
+def partnership_of(status):
+    """A partnership alliance A's lead proposed to alliance B, left at `status` (proposed or active)."""
+    def setup(world):
+        from research.services.partnerships import partnership_answer, partnership_propose
+
+        made = partnership_propose(actor=world.user("alliance_lead"), alliance=world.alliance,
+                                   partner=world.other_alliance)
+        if status == "active":
+            made = partnership_answer(actor=world.user("other"), partnership=made, accept=True)
+        return {"partnership": made}
+    return setup
+
+
 def propose_body(w, ctx):
     return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
             "phase": "ks2", "academic_year": "2025/26"}
@@ -142,6 +155,19 @@ CASES = [
     Case("evidence strand chart", "get", lambda w, c: f"/api/v1/evidence-map/{c['strand']}/charts/forest.json",
          everyone(200), setup=tagged_finding),
     Case("evidence map write", "post", lambda w, c: "/api/v1/evidence-map/", everyone(405), body={}),
+    # partnerships (issue 15): A's lead proposes to B; B's lead answers; either lead ends; members of either read
+    Case("partnerships", "get", lambda w, c: "/api/v1/partnerships/", SIGNED_IN, setup=partnership_of("proposed"),
+         identity=lambda i: i["partner"]["name"], listed={role: {"Alliance B"} for role in ROLES if role != "anonymous"}),
+    Case("propose partnership", "post", lambda w, c: "/api/v1/partnerships/", row(401, 403, 403, 403, 403, 201, 403),
+         body=lambda w, c: {"alliance": w.alliance.id, "partner": w.other_alliance.id}),
+    Case("partnership detail", "get", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/", SIGNED_IN,
+         setup=partnership_of("proposed")),
+    Case("accept partnership", "post", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/accept/",
+         row(401, 200, 403, 403, 403, 403, 403), setup=partnership_of("proposed")),
+    Case("decline partnership", "post", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/decline/",
+         row(401, 200, 403, 403, 403, 403, 403), setup=partnership_of("proposed")),
+    Case("end partnership", "post", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/end/",
+         row(401, 200, 403, 403, 403, 200, 403), setup=partnership_of("active")),
     # the alliance's schools (issue 13): its lead and staff add them; other members 403, outsiders 404
     Case("add school", "post", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/schools/",
          row(401, 404, 403, 403, 403, 201, 201),
