@@ -35,3 +35,13 @@ def test_a_visitor_reads_what_this_is_sees_the_latest_findings_and_signs_in(demo
     expect(page.get_by_role("heading", level=1)).to_have_text("Your research")
     assert urlparse(page.url).path == "/"
     guest.screenshot("dashboard")
+
+
+def test_the_front_door_fits_a_phone_screen(demo, visitor):
+    # given a visitor on a 360 px wide screen
+    phone = visitor("guest", viewport={"width": 360, "height": 740})
+    # when they open the front door
+    page = phone.visit("/", "phone-landing")
+    # then it has loaded its findings and nothing is wider than the screen
+    expect(page.locator("#latest-findings .card")).to_have_count(5)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -27,11 +27,12 @@ export const headline = ({ effect_direction, headline: h, evidence_strength }) =
 
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
 
-/** Links that save the chart as a file (PNG for slides, SVG to scale); each says which chart it saves. */
+/** Links that save the chart as a file (PNG for slides, SVG to scale). Each is named "Download <chart> as PNG";
+ * its visible text (PNG) ends that name, so people who speak the link's words reach it. */
 export function chartDownloads(url, label, filename) {
   const link = (format) => el("a.chart-download", { href: url(format), download: `${filename}.${format}` },
-    "Download", el("span.visually-hidden", ` ${label}`), ` as ${format.toUpperCase()}`);
-  return el("p.chart-downloads", link("png"), " ", link("svg"));
+    el("span.visually-hidden", `Download ${label} as `), format.toUpperCase());
+  return el("p.chart-downloads", "Download this chart:", link("png"), link("svg"));
 }
 
 /** A chart: SVG; alt text from the .json, asked once drawn (a finding draws on first request); data (.csv). */
