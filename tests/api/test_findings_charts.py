@@ -70,3 +70,14 @@ def test_asking_for_the_effects_chart_with_any_measure_stores_one_drawing(findin
     # then at most one drawing is stored (made-up measures drawn the same, or refused)
     assert set(answers) <= {200, 400}
     assert PublicationChart.objects.filter(publication=publication, name="effects").count() == 1
+
+
+def test_a_findings_chart_is_titled_by_the_project_with_the_question_under_it(finding, api):
+    # given a published finding
+    publication, _ = finding
+    # when its trajectory chart is fetched as JSON and SVG
+    body = api(None).get(chart_url(publication.slug, "trajectory", "json")).json()
+    svg = api(None).get(chart_url(publication.slug, "trajectory", "svg")).content.decode()
+    # then its title is the project's short title, and the research question is drawn under it
+    assert body["title"] == publication.title == "Two measures"
+    assert f"<title>{publication.title}</title>" in svg and publication.research_question in svg
