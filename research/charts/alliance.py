@@ -167,7 +167,7 @@ def collaboration(edges: Sequence[Mapping], schools: Sequence[Mapping], *, title
     image.set_gid("collaboration-matrix")
     ax.set_yticks(range(size), row_labels, fontsize=font)
     ax.set_xticks(range(size), column_labels, fontsize=font, rotation=_column_style(size)[1], ha="right",
-                  va="center" if size > MANY_SCHOOLS else "baseline", rotation_mode="anchor")
+                  va="center" if size > MANY_SCHOOLS else "top", rotation_mode="anchor")
     ax.tick_params(length=0)
     ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)

@@ -216,6 +216,12 @@ def test_collaboration_matrix_names_its_columns_and_rows_by_school():
     for label, full in zip(columns + rows, SCHOOL_LABELS[:4] * 2):
         assert full.startswith(label.removesuffix("\u2026"))
     assert columns[1] == "Hollins Brook Community Primary School" or columns[1].endswith("\u2026")
+    # and the slanted column names sit wholly below the matrix, each clear of the next
+    renderer = spec.figure.canvas.get_renderer()
+    matrix = ax.get_window_extent(renderer)
+    boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+    assert all(box.y1 <= matrix.y0 + 0.5 for box in boxes)
+    assert all(left.x0 < right.x0 for left, right in zip(boxes, boxes[1:]))
 
 
 def test_project_charts_have_a_short_title_and_the_question_as_subtitle():
