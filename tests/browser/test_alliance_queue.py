@@ -37,7 +37,9 @@ def test_alliance_lead_accepts_a_proposal_from_the_queue(demo, visitor):
     page.get_by_role("button", name="Accept the proposal: Maths talk in Year 4").click()
 
     # then it leaves the queue, the change is announced, and the project is at the theory stage
-    expect(page.locator("#status")).to_contain_text("Maths talk in Year 4: The proposal has been accepted")
+    said = page.locator("section.alliance > .feedback")
+    expect(said).to_contain_text("Maths talk in Year 4: The proposal has been accepted")
+    expect(said).to_be_focused()
     expect(proposals).not_to_contain_text("Maths talk in Year 4")
     expect(pipeline.get_by_role("row", name=re.compile(r"^Proposed 2$"))).to_be_visible()
     lead.screenshot("accepted")
@@ -68,7 +70,7 @@ def test_declining_asks_first_and_cancel_changes_nothing(demo, visitor):
     page.get_by_role("button", name="Decline the proposal: Reading dogs").click()
     dialog.get_by_role("button", name="Decline the proposal").click()
     # then the proposal is declined
-    expect(page.locator("#status")).to_contain_text("Reading dogs: The proposal has been declined")
+    expect(page.locator("section.alliance > .feedback")).to_contain_text("Reading dogs: The proposal has been declined")
     lead.screenshot("declined")
     project.refresh_from_db()
     assert project.status == "declined"
@@ -89,6 +91,11 @@ def test_queue_lists_dissemination_projects_with_what_they_still_need(demo, visi
     expect(publishing).to_contain_text("Verbal or visual feedback")
     expect(publishing).to_contain_text("no findings written for dissemination")
     page.get_by_role("button", name="Publish the findings: Verbal or visual feedback").click()
+    # (the preview says it first: tests/browser/test_safe_publishing.py)
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Not ready to publish")
+    expect(dialog.locator(".conditions")).to_contain_text("no findings written for dissemination")
+    dialog.get_by_role("button", name="Publish these findings").click()
     expect(page.locator(".alliance .error-summary")).to_contain_text("cannot publish yet")
     lead.screenshot("publish-refused")
     project.refresh_from_db()
