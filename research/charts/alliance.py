@@ -13,8 +13,9 @@ from research.vocabulary import (
 
 from .base import (
     SMALL, BLUE, FONT, GREEN, NO_DATA, ORANGE, PURPLE, SKY, VERMILLION, ChartSpec, add_note, add_title, empty_chart,
-    LINE_IN, layout, listing, new_figure, text_width, wrap_label,
+    LINE_IN, layout, listing, new_figure,
 )
+from .text import text_width, wrap_label
 
 PIPELINE_COLUMNS = ["term_label", "status", "status_label", "count"]
 COLLABORATION_COLUMNS = ["school_a_id", "school_a", "school_b_id", "school_b", "projects"]
@@ -116,9 +117,9 @@ def _school_labels(figure, names: Sequence[str], font: float) -> tuple[list[str]
     an ellipsis at a word boundary) and the column labels' height once turned, in inches."""
     lines = 2 if len(names) <= 8 else 1
     width, degrees = _column_style(len(names))
-    rows = [wrap_label(figure, name, ROW_LABEL_IN, font, max_lines=lines) for name in names]
-    columns = [wrap_label(figure, name, width, font, max_lines=lines) for name in names]
-    widest = max(text_width(figure, line, font) for label in columns for line in label.split("\n"))
+    rows = [wrap_label(name, ROW_LABEL_IN, font, max_lines=lines) for name in names]
+    columns = [wrap_label(name, width, font, max_lines=lines) for name in names]
+    widest = max(text_width(line, font) for label in columns for line in label.split("\n"))
     deepest = max(label.count("\n") + 1 for label in columns) * font * LINE_IN
     angle = np.radians(degrees)
     return rows, columns, widest * np.sin(angle) + deepest * np.cos(angle)

@@ -7,22 +7,18 @@ than tight_layout or constrained layout, which measure every text artist on each
 from __future__ import annotations
 
 import math
-import re
-import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from numbers import Real
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import LoadFlags
 from matplotlib.transforms import offset_copy
 
 from research.analysis.disclosure import DEFAULT_MIN_CELL, LABEL_FIELDS, MARKER
 from research.vocabulary import COMPARISON, DISSEMINATION, GROUP_LABELS, INTERVENTION, PROGRESS, STAGES, THEORY
 
 from .spec import FIGSIZE, ChartSpec, ensure_rc_settings
+from .text import ellipsize, text_width, wrap_to_width
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 BLUE, ORANGE, SKY, GREEN = "#0072B2", "#E69F00", "#56B4E9", "#009E73"
@@ -53,119 +49,6 @@ def new_figure() -> Figure:
     return figure
 
 
-WIDTH_MARGIN = 1.03  # hinting and rounding at small sizes draw a line a little wider than its advances
-
-
-@lru_cache(maxsize=4)
-def _font_file(weight: str) -> str:
-    return findfont(FontProperties(weight=weight))
-
-
-_advance_lock = threading.Lock()  # one FT2Font per weight, shared: loading a glyph sets its size
-
-
-@lru_cache(maxsize=8192)
-def _advance_points(char: str, size: float, weight: str) -> float:
-    """A character's advance in points; a character the font lacks (emoji, control characters) counts
-    as wide as "M" (matplotlib draws a box for it, or a space)."""
-    with _advance_lock:
-        font = get_font(_font_file(weight))
-        font.set_size(size, 72)
-        try:
-            return font.load_char(ord(char), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
-        except RuntimeError:
-            return font.load_char(ord("M"), flags=LoadFlags.NO_HINTING).linearHoriAdvance / 65536
-
-
-def text_width(figure: Figure, text: str, size: float, weight: str = "normal") -> float:
-    """The width of one line of text in inches: its characters' advances in the chart font (cached
-    per character, so wrapping costs microseconds rather than a text layout per try)."""
-    return WIDTH_MARGIN * sum(_advance_points(char, size, weight) for char in text) / 72
-
-
-def _fits(figure: Figure, text: str, width_in: float, size: float, weight: str) -> bool:
-    return text_width(figure, text, size, weight) <= width_in
-
-
-def _break_word(figure: Figure, word: str, width_in: float, size: float, weight: str) -> list[str]:
-    """A word wider than the line, cut into pieces that fit (only ever a URL-like run of letters)."""
-    pieces, piece = [], ""
-    for char in word:
-        if piece and not _fits(figure, piece + char, width_in, size, weight):
-            pieces.append(piece)
-            piece = ""
-        piece += char
-    return pieces + [piece] if piece else pieces
-
-
-def ellipsize(figure: Figure, line: str, width_in: float, size: float, weight: str = "normal") -> str:
-    """The line shortened at a word boundary, ending in an ellipsis, so it fits the width."""
-    words = line.split(" ")
-    while words:
-        candidate = " ".join(words).rstrip(" ,;:-\u2013") + "\u2026"
-        if _fits(figure, candidate, width_in, size, weight) or len(words) == 1:
-            break
-        words.pop()
-    candidate = " ".join(words).rstrip(" ,;:-\u2013") + "\u2026"
-    while len(candidate) > 1 and not _fits(figure, candidate, width_in, size, weight):
-        candidate = candidate[:-2] + "\u2026"  # one word wider than the line: cut it
-    return candidate
-
-
-def _break_opportunities(text: str) -> list[tuple[str, str]]:
-    """(piece, what joins it to the piece before): words, and hyphenated words after each hyphen."""
-    pieces = []
-    for word in " ".join(str(text).split()).split(" "):
-        parts = re.findall(r"[^-]+-*|-+", word) or [word]
-        pieces += [(part, "" if index else " ") for index, part in enumerate(parts)]
-    return pieces
-
-
-def wrap_to_width(figure: Figure, text: str, width_in: float, size: float, *, weight: str = "normal",
-                  max_lines: int | None = None) -> list[str]:
-    """Word-wrapped lines each at most ``width_in`` inches wide when drawn.
-
-    Measured rather than counted in characters, so wide letters (W, m) and other scripts fit
-    too. Past ``max_lines`` the last line ends at a word boundary with an ellipsis: names
-    stay readable, and the whole text is in the chart's table and alt text.
-    """
-    lines: list[str] = []
-    current = ""
-    for word, glue in _break_opportunities(text):
-        candidate = f"{current}{glue}{word}" if current else word
-        if _fits(figure, candidate, width_in, size, weight):
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        pieces = _break_word(figure, word, width_in, size, weight) or [""]
-        lines.extend(pieces[:-1])
-        current = pieces[-1]
-    lines.append(current)
-    if max_lines is not None and len(lines) > max_lines:
-        kept = lines[:max_lines]
-        kept[-1] = ellipsize(figure, f"{kept[-1]} {lines[max_lines]}", width_in, size, weight)
-        lines = kept
-    return lines
-
-
-def wrap_label(figure: Figure, text: str, width_in: float, size: float, *, max_lines: int = 2,
-               suffix: str = "") -> str:
-    """A label wrapped to ``width_in`` in at most ``max_lines`` lines, ``suffix`` (e.g. "(n=60)") kept whole."""
-    lines = wrap_to_width(figure, text, width_in, size, max_lines=max_lines)
-    if not suffix:
-        return "\n".join(lines)
-    if _fits(figure, f"{lines[-1]} {suffix}", width_in, size, "normal"):
-        lines[-1] = f"{lines[-1]} {suffix}"
-    elif len(lines) < max_lines:
-        lines.append(suffix)
-    else:
-        room = width_in - text_width(figure, f" {suffix}", size)
-        last = lines[-1].removesuffix("\u2026")
-        lines[-1] = f"{ellipsize(figure, last, room, size)} {suffix}"
-    return "\n".join(lines)
-
-
 TITLE_SIZE, QUESTION_SIZE = 12, FONT
 TEXT_WIDTH_IN = FIGSIZE[0] - 0.3  # title, question and notes: the figure's width less its margins
 QUESTION_MAX_LINES = 3
@@ -179,13 +62,13 @@ def add_title(figure: Figure, title: str, question: str = "") -> float:
     longer than three lines ends with an ellipsis (it is in full on the page and in the alt
     text). Returns the figure fraction below them.
     """
-    lines = wrap_to_width(figure, title, TEXT_WIDTH_IN, TITLE_SIZE, weight="bold", max_lines=TITLE_MAX_LINES)
+    lines = wrap_to_width(title, TEXT_WIDTH_IN, TITLE_SIZE, weight="bold", max_lines=TITLE_MAX_LINES)
     text = figure.text(0.015, 0.975, "\n".join(lines), ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold")
     text.set_gid("chart-title")
     height_in = 0.12 + 0.21 * len(lines)
     question = " ".join(str(question or "").split())
     if question:
-        question_lines = wrap_to_width(figure, question, TEXT_WIDTH_IN, QUESTION_SIZE, max_lines=QUESTION_MAX_LINES)
+        question_lines = wrap_to_width(question, TEXT_WIDTH_IN, QUESTION_SIZE, max_lines=QUESTION_MAX_LINES)
         top = 1.0 - (height_in - 0.04) / FIGSIZE[1]
         subtitle_text = figure.text(0.015, top, "\n".join(question_lines), ha="left", va="top",
                                     fontsize=QUESTION_SIZE, color=GREY)
@@ -218,11 +101,11 @@ def subtitle(ax, text: str, *, name: str = "", reserve_in: float = LEGEND_IN) ->
     pars = figure.subplotpars
     room = (pars.right - pars.left) * figure.get_figwidth() - reserve_in
     line = f"{name}: {text}" if name else text
-    if text_width(figure, line, FONT) > room:
+    if text_width(line, FONT) > room:
         if name:
-            short = ellipsize(figure, name, max(room - text_width(figure, f": {text}", FONT), 0.5), FONT)
+            short = ellipsize(name, max(room - text_width(f": {text}", FONT), 0.5), FONT)
             line = f"{short}: {text}"
-        line = wrap_to_width(figure, line, room, FONT, max_lines=1)[0]
+        line = wrap_to_width(line, room, FONT, max_lines=1)[0]
     label = ax.text(0.0, 1.0, line, transform=offset_copy(ax.transAxes, fig=figure, y=6, units="points"),
                     ha="left", va="bottom", fontsize=FONT)
     label.set_gid("subtitle")
@@ -240,9 +123,9 @@ def add_note(figure: Figure, text: str) -> None:
     """
     if not text:
         return
-    lines = wrap_to_width(figure, text, TEXT_WIDTH_IN, SMALL)
+    lines = wrap_to_width(text, TEXT_WIDTH_IN, SMALL)
     if len(lines) > NOTE_MAX_LINES:
-        lines = wrap_to_width(figure, text, TEXT_WIDTH_IN, SMALL, max_lines=NOTE_MAX_LINES - 1)
+        lines = wrap_to_width(text, TEXT_WIDTH_IN, SMALL, max_lines=NOTE_MAX_LINES - 1)
         lines.append("The table behind the chart has the rest.")
     note = figure.text(0.015, 0.012, "\n".join(lines), ha="left", va="bottom", fontsize=SMALL, color=GREY)
     note.set_gid("chart-note")

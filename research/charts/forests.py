@@ -16,9 +16,10 @@ from research.vocabulary import GROUPS
 
 from .base import (
     BLACK, BLUE, FONT, GREY, NO_DATA, ChartSpec, add_note, add_title, count, empty_chart, is_suppressed,
-    layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value, wrap_label, wrap_to_width,
+    layout, listing, min_cell_of, new_figure, number, suppressed_message, table_value,
 )
 from .project import suppressed_note
+from .text import wrap_label, wrap_to_width
 
 EFFECT_COLUMNS = ["measure_id", "measure", "kind", "metric", "design", "n", "n_intervention", "n_comparison",
                   "g", "ci_low", "ci_high", "months", "weaker_evidence", "note"]
@@ -48,9 +49,9 @@ def _font_size(rows: int) -> float:
 
 
 def _row_label(figure, row: ForestRow, width_in: float, size: float, name_lines: int) -> str:
-    label = wrap_label(figure, row.label, width_in, size, max_lines=name_lines, suffix=row.suffix)
+    label = wrap_label(row.label, width_in, size, max_lines=name_lines, suffix=row.suffix)
     if row.detail:
-        label += "\n" + wrap_to_width(figure, row.detail, width_in, size, max_lines=1)[0]
+        label += "\n" + wrap_to_width(row.detail, width_in, size, max_lines=1)[0]
     return label
 
 
