@@ -11,7 +11,7 @@ PROJECT = "Verbal or visual feedback"  # the demo's project in dissemination: sc
 FINDINGS = "Intervention classes made more progress than comparison classes on the main measure."
 
 
-def test_the_lead_previews_confirms_and_the_writing_is_then_read_only(demo, visitor):
+def test_the_lead_previews_confirms_and_the_writing_is_then_read_only(demo, visitor, axe):
     # given the alliance lead on the project's page
     project = Project.objects.get(title=PROJECT)
     lead = visitor("alliance.lead")
@@ -31,6 +31,7 @@ def test_the_lead_previews_confirms_and_the_writing_is_then_read_only(demo, visi
     expect(preview).to_contain_text("Writing assessment: g = ")
     expect(preview).to_contain_text(f"to be published at /findings/verbal-or-visual-feedback-{project.pk}/ (version 1)")
     lead.screenshot("preview")
+    assert axe.check(page, "publication preview dialog (alliance lead)") == []
     assert not Publication.objects.filter(project=project).exists()
 
     # when they cancel / then nothing is published
@@ -50,6 +51,7 @@ def test_the_lead_previews_confirms_and_the_writing_is_then_read_only(demo, visi
     expect(page.locator("#action-buttons").locator("xpath=following-sibling::*[1]")).to_have_id("action-feedback")
     expect(page.locator("#project-status")).to_have_text("Published")
     lead.screenshot("published")
+    assert axe.check(page, "project just published, read-only (alliance lead)") == []
 
     # and the writing is read-only: said so, no stage form, no evidence or plan form
     expect(page.locator("#read-only")).to_contain_text("read-only")
