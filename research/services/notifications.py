@@ -174,7 +174,7 @@ def upload_finished_notify(*, job_id: int) -> list[Notification]:
     text = (f"Your outcome file for “{project.title}” has been imported." if done
             else f"Your outcome file for “{project.title}” could not be imported: see the report on the project page.")
     return notify(kind=Kind.UPLOAD_FINISHED if done else Kind.UPLOAD_FAILED, recipients=[job.created_by_id],
-                  project=project, text=text, link=_project_link(project, "outcomes"))
+                  project=project, text=text, link=_project_link(project, "outcome-data"))
 
 
 # --- reading them: marking read, the delivery choice ---------------------------------------------

@@ -140,6 +140,7 @@ def test_a_finished_and_a_failed_upload_tell_the_uploader_and_never_quote_the_fi
     assert post_file(client, project, bad, measure=world.measure, mode="replace").status_code == 202
     # then the uploader alone is told of each end, linked to the project's outcome data
     assert told() == {"member": {"upload_finished", "upload_failed"}}
+    assert set(Notification.objects.values_list("link", flat=True)) == {f"/projects/{project.pk}/#outcome-data"}
     texts = " ".join(Notification.objects.values_list("text", flat=True))
     assert "has been imported" in texts and "could not be imported" in texts
     # and no pupil identifier or score of the file is in any notification
