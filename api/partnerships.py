@@ -6,9 +6,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from research.models.network import PartnershipStatus
-from research.selectors.partnerships import alliance_for_partnership, partnership_get, partnership_list
-from research.services.partnerships import partnership_answer, partnership_end, partnership_propose
+from research.selectors.partnerships import (
+    alliance_for_partnership, partnership_get, partnership_list, project_shares,
+)
+from research.services.partnerships import (
+    partnership_answer, partnership_end, partnership_propose, project_share, project_unshare,
+)
 
+from .common import ProjectScopedMixin
 from .pagination import PageNumberPagination
 
 
@@ -101,3 +106,40 @@ class PartnershipEndView(APIView):
         data.is_valid(raise_exception=True)
         return Response(PartnershipOut(partnership_end(actor=request.user, partnership=partnership,
                                                        reason=data.validated_data["reason"])).data)
+
+
+class ShareIn(serializers.Serializer):
+    alliance = serializers.IntegerField(min_value=1, max_value=10**18,
+                                        help_text="A partner alliance (an active partnership with the project's).")
+
+
+class ShareOut(serializers.Serializer):
+    alliance = PartnershipAllianceOut()
+    shared_by = PartnershipPersonOut(allow_null=True)
+    shared_at = serializers.DateTimeField()
+
+
+class ProjectSharesView(ProjectScopedMixin, APIView):
+    """The partner alliances this project is open to: their teachers see and join it as if it were their own
+    alliance's. POST opens it to one (the project lead or the alliance lead; an active partnership; while the
+    group takes members)."""
+
+    @extend_schema(responses={200: ShareOut(many=True)})
+    def get(self, request, project_id):
+        return Response(ShareOut(project_shares(project=self.get_project()), many=True).data)
+
+    @extend_schema(request=ShareIn, responses={201: ShareOut})
+    def post(self, request, project_id):
+        data = ShareIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        share = project_share(actor=request.user, project=self.get_project(),
+                              alliance=alliance_for_partnership(alliance_id=data.validated_data["alliance"]))
+        return Response(ShareOut(share).data, status=201)
+
+
+class ProjectShareDetailView(ProjectScopedMixin, APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, project_id, alliance_id):
+        project_unshare(actor=request.user, project=self.get_project(),
+                        alliance=alliance_for_partnership(alliance_id=alliance_id))
+        return Response(status=204)

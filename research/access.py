@@ -110,10 +110,35 @@ def _has_group_row(user, project: Project) -> bool:
     return user.pk in project_member_ids(project)
 
 
+def shared_alliance_ids(project: Project) -> set[int]:
+    """The partner alliances the project is open to (issue 15), read once per project object."""
+    cached = getattr(project, "_shared_alliance_ids", None)
+    if cached is None:
+        from .models import SharedProject
+
+        cached = set(SharedProject.objects.filter(project_id=project.pk).values_list("alliance_id", flat=True))
+        project._shared_alliance_ids = cached
+    return cached
+
+
+def taking_part_alliance_id(user, project: Project) -> int | None:
+    """The alliance through which `user` takes part in the project: its own, or a partner it is open to."""
+    roles = alliance_roles(user)
+    if project.alliance_id in roles:
+        return project.alliance_id
+    if not roles:
+        return None  # in no alliance: no partner either (and no query)
+    return next((alliance_id for alliance_id in sorted(shared_alliance_ids(project)) if alliance_id in roles), None)
+
+
 def _in_project_alliance(user, project: Project) -> bool:
+    """In the project's alliance, or in a partner alliance the project is open to (as if it were theirs)."""
     if _checked_for(user, project):
-        return project.viewer_role is not None
-    return is_alliance_member(user, project.alliance_id)
+        if project.viewer_role is not None:
+            return True
+    elif is_alliance_member(user, project.alliance_id):
+        return True
+    return taking_part_alliance_id(user, project) is not None
 
 
 def is_project_member(user, project: Project) -> bool:
@@ -133,12 +158,18 @@ def projects_visible_q(user, *, in_query: bool = False) -> Q:
     query that uses the filter, not in one of their own (where that query is all a request needs)."""
     if is_staff(user):
         return Q()
+    from .models import SharedProject
+
     visible = Q(status=Status.PUBLISHED)
     if in_query and is_authenticated(user) and getattr(user, "_alliance_roles", None) is None:
-        return visible | Q(alliance_id__in=Membership.objects.filter(user_id=user.pk).values("alliance_id"))
+        alliances = Membership.objects.filter(user_id=user.pk).values("alliance_id")
+        return visible | Q(alliance_id__in=alliances) | Q(
+            pk__in=SharedProject.objects.filter(alliance_id__in=alliances).values("project_id"))
     alliances = list(alliance_roles(user))
     if alliances:
-        visible |= Q(alliance_id__in=alliances)
+        # Their alliances' projects, and projects opened to them by a partner alliance (issue 15).
+        visible |= Q(alliance_id__in=alliances) | Q(
+            pk__in=SharedProject.objects.filter(alliance_id__in=alliances).values("project_id"))
     return visible
 
 
@@ -195,8 +226,8 @@ def can_manage_members(user, project: Project) -> bool:
 
 def join_refusal(user, project: Project) -> tuple[str, str] | None:
     """(code, why) this user may not ask to join, or None if they may."""
-    if not is_alliance_member(user, project.alliance_id):
-        return "cannot_join", "Only teachers in this project's alliance can join it."
+    if taking_part_alliance_id(user, project) is None:
+        return "cannot_join", "Only teachers in this project's alliance (or a partner it is open to) can join it."
     if is_project_member(user, project):
         return "cannot_join", "You are already a member of this project."
     if not is_joinable(project):
@@ -418,6 +449,11 @@ def can_propose_partnership(user, alliance_id: int) -> bool:
 def can_answer_partnership(user, partnership) -> bool:
     """Accept or decline: the lead of the alliance asked (not the one that asked, not staff)."""
     return is_alliance_lead(user, partnership.partner_id)
+
+
+def can_share_project(user, project: Project) -> bool:
+    """Open a project to a partner alliance, or close it again: the project lead or its alliance's lead."""
+    return is_project_lead(user, project) or is_alliance_lead(user, project.alliance_id)
 
 
 def can_end_partnership(user, partnership) -> bool:

@@ -7,7 +7,7 @@ from .imports import ImportAlias, ImportSettings
 from .invitations import Invitation
 from .jobs import ImportJob
 from .measure import Measure
-from .network import Partnership
+from .network import Partnership, SharedProject
 from .notifications import Notification, NotificationSettings
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
@@ -46,6 +46,7 @@ __all__ = [
     "PupilRowRead",
     "ProjectMember",
     "School",
+    "SharedProject",
     "Stage",
     "StageTransition",
     "Theme",

@@ -38,3 +38,16 @@ class Partnership(models.Model):
             models.UniqueConstraint(fields=["proposer", "partner"], condition=Q(status__in=LIVE_PARTNERSHIP),
                                     name="one_live_partnership_per_pair"),
         ]
+
+
+class SharedProject(models.Model):
+    """A project its alliance opened to a partner alliance: the partner's teachers see and join it as if it
+    were their own alliance's. Only while the partnership is active: ending it removes these rows."""
+
+    project = models.ForeignKey("Project", on_delete=models.CASCADE, related_name="shares")
+    alliance = models.ForeignKey("Alliance", on_delete=models.CASCADE, related_name="shared_projects")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "alliance"], name="one_share_per_partner")]

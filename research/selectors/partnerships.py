@@ -33,3 +33,10 @@ def partner_alliance_ids(*, alliance_id: int) -> set[int]:
     rows = Partnership.objects.filter(Q(proposer_id=alliance_id) | Q(partner_id=alliance_id),
                                       status=PartnershipStatus.ACTIVE).values_list("proposer_id", "partner_id")
     return {other for pair in rows for other in pair if other != alliance_id}
+
+
+def project_shares(*, project) -> QuerySet:
+    """The partner alliances a project is open to."""
+    from ..models import SharedProject
+
+    return SharedProject.objects.filter(project=project).select_related("alliance", "shared_by").order_by("id")

@@ -16,7 +16,8 @@ def join_request_create(*, actor, project: Project, message: str = "") -> JoinRe
     if refusal:
         code, why = refusal
         raise Conflict(why, code=code)
-    membership = Membership.objects.get(user=actor, alliance_id=project.alliance_id)
+    # Their own alliance's membership, or the partner alliance's the project is open to (issue 15).
+    membership = Membership.objects.get(user=actor, alliance_id=access.taking_part_alliance_id(actor, project))
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(project=project, user=actor, school=membership.school,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput
-from ..models import Alliance, Partnership
+from ..models import Alliance, Membership, Partnership, Project, ProjectMember, SharedProject
 from ..models.network import LIVE_PARTNERSHIP, PartnershipStatus
 
 
@@ -59,4 +59,51 @@ def partnership_end(*, actor, partnership: Partnership, reason: str = "") -> Par
     partnership.status = PartnershipStatus.ENDED
     partnership.ended_by, partnership.ended_at, partnership.end_reason = actor, timezone.now(), reason
     partnership.save(update_fields=["status", "ended_by", "ended_at", "end_reason"])
+    # Ending it ends the access it gave: projects of either alliance opened to the other are closed again.
+    a, b = partnership.proposer_id, partnership.partner_id
+    _close(SharedProject.objects.filter(Q(project__alliance_id=a, alliance_id=b) | Q(project__alliance_id=b,
+                                                                                       alliance_id=a)))
     return partnership
+
+
+def _active_between(first_id: int, second_id: int) -> bool:
+    pair = Q(proposer_id=first_id, partner_id=second_id) | Q(proposer_id=second_id, partner_id=first_id)
+    return Partnership.objects.filter(pair, status=PartnershipStatus.ACTIVE).exists()
+
+
+@transaction.atomic
+def project_share(*, actor, project: Project, alliance: Alliance) -> SharedProject:
+    """Open the project to a partner alliance: its teachers see and join it as if it were their own
+    alliance's. Needs an active partnership and a group that still takes members."""
+    if not access.can_share_project(actor, project):
+        raise Forbidden("Only the project lead or the alliance lead can open this project to a partner.")
+    if not _active_between(project.alliance_id, alliance.pk):
+        raise Conflict(f"{alliance.name} is not an active partner of this project's alliance.",
+                       code="not_a_partner")
+    if not access.is_joinable(project):
+        raise Conflict("A project can be opened to a partner only while its group takes members.",
+                       code="not_joinable")
+    share, _ = SharedProject.objects.get_or_create(project=project, alliance=alliance,
+                                                    defaults={"shared_by": actor})
+    return share
+
+
+def _close(shares) -> int:
+    """Delete the shares and the group places they gave (members with no place in the project's own
+    alliance); uploads and published findings stay. The number of places ended."""
+    ended = 0
+    for share in shares.select_related("project"):
+        own = Membership.objects.filter(alliance_id=share.project.alliance_id).values("user_id")
+        partner = Membership.objects.filter(alliance_id=share.alliance_id).values("user_id")
+        places = ProjectMember.objects.filter(project_id=share.project_id, user_id__in=partner).exclude(
+            user_id__in=own).exclude(user_id=share.project.lead_id)
+        ended += places.delete()[0]
+        share.delete()
+    return ended
+
+
+@transaction.atomic
+def project_unshare(*, actor, project: Project, alliance: Alliance) -> int:
+    if not access.can_share_project(actor, project):
+        raise Forbidden("Only the project lead or the alliance lead can close this project to a partner.")
+    return _close(SharedProject.objects.filter(project=project, alliance=alliance))

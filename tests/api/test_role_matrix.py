@@ -129,6 +129,15 @@ def partnership_of(status):
     return setup
 
 
+def theory_shared_with_b(world):
+    """Alliances A and B in partnership, and A's theory project opened to B."""
+    from research.services.partnerships import project_share
+
+    partnership_of("active")(world)
+    return {"share": project_share(actor=world.user("alliance_lead"), project=world.projects["theory"],
+                                   alliance=world.other_alliance)}
+
+
 def propose_body(w, ctx):
     return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
             "phase": "ks2", "academic_year": "2025/26"}
@@ -168,6 +177,17 @@ CASES = [
          row(401, 200, 403, 403, 403, 403, 403), setup=partnership_of("proposed")),
     Case("end partnership", "post", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/end/",
          row(401, 200, 403, 403, 403, 200, 403), setup=partnership_of("active")),
+    # a project opened to partner B: B's teachers ("other", B's lead) see it, leads of A open and close it
+    Case("shared draft", "get", project_url("theory"), row(404, 200, 200, 200, 200, 200, 200),
+         setup=theory_shared_with_b),
+    Case("other draft of the sharing alliance", "get", project_url("progress"), VISIBLE_DRAFT,
+         setup=theory_shared_with_b),
+    Case("project shares", "get", project_url("theory", "shares/"), row(401, 200, 200, 200, 200, 200, 200),
+         setup=theory_shared_with_b),
+    Case("share project", "post", project_url("theory", "shares/"), row(401, 404, 403, 403, 201, 201, 403),
+         body=lambda w, c: {"alliance": w.other_alliance.id}, setup=partnership_of("active")),
+    Case("close share", "delete", lambda w, c: f"/api/v1/projects/{w.projects['theory'].id}/shares/"
+         f"{w.other_alliance.id}/", row(401, 403, 403, 403, 204, 204, 403), setup=theory_shared_with_b),
     # the alliance's schools (issue 13): its lead and staff add them; other members 403, outsiders 404
     Case("add school", "post", lambda w, c: f"/api/v1/alliances/{w.alliance.id}/schools/",
          row(401, 404, 403, 403, 403, 201, 201),
