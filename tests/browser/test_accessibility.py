@@ -148,6 +148,13 @@ def test_every_page_and_state_has_no_wcag_violations(demo, visitor, axe):
     lead.sign_in("alliance.lead")
     check.check(lead, "dashboard (alliance lead)")
     page = check.visit(lead, "/alliance/", "alliance page (lead)")
+    for action in ("decline", "publish"):  # the confirmation, and the publication preview, open in a dialog
+        page.locator(f"button[data-action='{action}']").first.click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("button", name="Cancel").wait_for()
+        check.check(lead, f"alliance page, the {action} dialog open")
+        dialog.get_by_role("button", name="Cancel").click()
+        dialog.wait_for(state="hidden")
     schools = page.locator("section.alliance-schools").first
     schools.get_by_label("URN", exact=True).fill("12345")
     schools.get_by_role("button", name="Add school").click()
