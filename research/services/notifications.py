@@ -34,9 +34,14 @@ def _alliance_leads(alliance_id: int) -> set[int]:
     return set(Membership.objects.filter(alliance_id=alliance_id, role=Role.LEAD).values_list("user_id", flat=True))
 
 
+def _taking_part(project: Project) -> list[int]:
+    """The project's alliance and any partner alliance it is shared with (research.access)."""
+    return [project.alliance_id, *sorted(access.shared_alliance_ids(project))]
+
+
 def _group(project: Project) -> set[int]:
-    """The project's lead and members, while they keep their place in its alliance (research.access)."""
-    in_alliance = Membership.objects.filter(alliance_id=project.alliance_id).values("user_id")
+    """The project's lead and members, while they keep their place in an alliance taking part (research.access)."""
+    in_alliance = Membership.objects.filter(alliance_id__in=_taking_part(project)).values("user_id")
     ids = set(project.memberships.filter(user_id__in=in_alliance).values_list("user_id", flat=True))
     if Membership.objects.filter(alliance_id=project.alliance_id, user_id=project.lead_id).exists():
         ids.add(project.lead_id)
@@ -51,7 +56,7 @@ def _followers(project: Project) -> set[int]:
         | Q(kind=FollowKind.THEME, target_id__in=theme_ids))
     users = get_user_model().objects.filter(pk__in=follows.values("user_id"), is_active=True)
     if project.status != Status.PUBLISHED:  # a draft exists only for its alliance (and staff)
-        users = users.filter(Q(memberships__alliance_id=project.alliance_id) | Q(is_staff=True))
+        users = users.filter(Q(memberships__alliance_id__in=_taking_part(project)) | Q(is_staff=True))
     return set(users.values_list("pk", flat=True))
 
 

@@ -305,3 +305,23 @@ def test_the_digest_runs_as_a_task_too(quiet, settings):
     call_command("send_digests", "--enqueue")
     # then the task sent it
     assert [m.subject for m in mail.outbox] == ["Action research: 1 unread notification"]
+
+
+def test_a_partner_alliances_member_of_a_shared_project_is_told_too(quiet, api):
+    from research.services.partnerships import partnership_answer, partnership_propose, project_share
+
+    # given alliance A's theory project shared with partner alliance B, whose teacher has joined its group
+    world = quiet
+    project = world.projects["theory"]
+    partnership = partnership_propose(actor=world.user("alliance_lead"), alliance=world.alliance,
+                                      partner=world.other_alliance)
+    partnership_answer(actor=world.user("other"), partnership=partnership, accept=True)
+    project_share(actor=world.user("project_lead"), project=project, alliance=world.other_alliance)
+    b_teacher = member_of(world.other_alliance, person("b_teacher"), SchoolFactory())
+    project.memberships.create(user=b_teacher, school=b_teacher.memberships.get().school)
+    Notification.objects.all().delete()
+    write_theory(project, world.user("project_lead"))
+    # when the project moves on
+    assert transition(api, world.user("project_lead"), project, "advance").status_code == 200
+    # then the partner's teacher in the group is told with the rest of the group
+    assert recipients("stage_moved") == {"member", "b_teacher"}
