@@ -122,10 +122,17 @@ def test_every_page_and_state_has_no_wcag_violations(demo, visitor, axe):
     member = visitor("project.lead")
     member.sign_in("project.lead")
     check.check(member, "dashboard (project lead)")
+    check.visit(member, "/inbox/", "inbox (project lead)")
     for status, project in projects.items():
         label = f"{status} project (member)"
         check.visit(member, f"/projects/{project.id}/", label)
         check.each_tab(member, label)
+    page = check.visit(member, f"/projects/{projects[Status.THEORY].id}/", "theory project (lead)")
+    invite = reveal(page, "#invite-form")
+    invite.get_by_label("Colleague's name").fill("Chloe")
+    invite.get_by_role("button", name="Find colleagues").click()
+    page.get_by_role("button", name="Invite Chloe Evans").wait_for()
+    check.check(member, "theory project, colleagues found to invite")
 
     # given a member working on the project in dissemination: forms showing their errors
     teacher = visitor("teacher.a")
