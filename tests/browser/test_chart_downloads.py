@@ -43,3 +43,9 @@ def test_a_finding_and_the_alliance_page_offer_each_chart_as_png_and_svg(demo, v
     lead.sign_in("alliance.lead")
     page = lead.visit("/alliance/", "alliance")
     _check_downloads(page, figures=3)
+
+    # and on the public evidence map, a strand's forest plot too
+    page = guest.visit("/evidence/", "evidence-map")
+    page.locator("main table a").first.click()
+    guest.settle()
+    _check_downloads(page, figures=1)

@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { $, el, facts, num, replace, table } from "./dom.js";
 import { directionsText, intervalText, monthsText, pooledText } from "./evidence-map.js";
 import { startPage } from "./layout.js";
+import { chartDownloads } from "./results.js";
 
 const key = $("main").dataset.strand;
 const subject = new URLSearchParams(location.search).get("subject");
@@ -15,7 +16,8 @@ function figure(name) {
   const url = (format) => `${base}.${format}${subject ? `?subject=${subject}` : ""}`;
   const img = el("img", { src: url("svg"), alt: "", onload: () => api(url("json")).then((data) => { img.alt = data.alt_text; }) });
   img.id = `chart-${name}`;
-  return el("figure.chart", img, el("figcaption", `${CHART_NAMES[name]}. `, el("a", { href: url("csv") }, "Data behind this chart (CSV)")));
+  return el("figure.chart", img, el("figcaption", `${CHART_NAMES[name]}. `, el("a", { href: url("csv") }, "Data behind this chart (CSV)")),
+    chartDownloads(url, CHART_NAMES[name], `evidence-${key}-${name}`));
 }
 
 const findingRow = (r) => [el("a", { href: r.link }, r.title), r.alliance, r.measure || "–",
