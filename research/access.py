@@ -16,7 +16,7 @@ a project member; the project lead; the alliance lead; staff.
 """
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 
 from .errors import NotFound
 from .models import Evidence, ImportJob, Membership, OutcomeUpload, Project, ProjectMember
@@ -119,6 +119,29 @@ def shared_alliance_ids(project: Project) -> set[int]:
         cached = set(SharedProject.objects.filter(project_id=project.pk).values_list("alliance_id", flat=True))
         project._shared_alliance_ids = cached
     return cached
+
+
+PARTNER_MIN_CELL = "partner_min_cell_size"
+
+
+def with_partner_min_cell(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The projects, each knowing the largest minimum cell size of the partner alliances it is open to
+    (in the query that finds them: results and charts need no query of their own for it)."""
+    from .models import SharedProject
+
+    strictest = SharedProject.objects.filter(project=OuterRef("pk")).order_by("-alliance__min_cell_size")
+    return projects.annotate(**{PARTNER_MIN_CELL: Subquery(strictest.values("alliance__min_cell_size")[:1])})
+
+
+def min_cell_size_for(project: Project) -> int:
+    """The minimum cell size the project's figures obey: its alliance's, or a partner alliance's it is open
+    to if stricter (issue 15: the stricter of the two applies)."""
+    if not hasattr(project, PARTNER_MIN_CELL):
+        from .models import SharedProject
+
+        setattr(project, PARTNER_MIN_CELL, SharedProject.objects.filter(project_id=project.pk).aggregate(
+            strictest=Max("alliance__min_cell_size"))["strictest"])
+    return max(project.alliance.min_cell_size, getattr(project, PARTNER_MIN_CELL) or 0)
 
 
 def taking_part_alliance_id(user, project: Project) -> int | None:

@@ -147,7 +147,7 @@ def project_for_results(*, user, project_id) -> Project:
     cell size and the measures): a cached chart costs little more than finding its project."""
     projects = (Project.objects.filter(access.projects_visible_q(user, in_query=True))
                 .select_related("alliance").prefetch_related("measures"))
-    return _visible_one(access.with_viewer_in_group(projects, user), project_id)
+    return _visible_one(access.with_partner_min_cell(access.with_viewer_in_group(projects, user)), project_id)
 
 
 def _visible_one(projects: QuerySet[Project], project_id) -> Project:

@@ -60,7 +60,7 @@ def results_for(*, user, project: Project, measure_id: int | None = None) -> dic
     measures = measure_infos(project, measure_id)
     if viewer_kind(user, project) == "member":
         frame = outcome_frame(project, [m.id for m in measures])
-        return project_results(frame, measures, project.alliance.min_cell_size, criteria=project.success_criteria)
+        return project_results(frame, measures, access.min_cell_size_for(project), criteria=project.success_criteria)
     return disclosed_view(project=project, measures=measures)
 
 
@@ -78,7 +78,7 @@ def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = Non
     `frozen_at` is then null (it is known when the view is stored).
     """
     measures = measure_infos(project) if measures is None else measures
-    min_cell = project.alliance.min_cell_size
+    min_cell = access.min_cell_size_for(project)
     frozen = _latest_disclosed(project) if frozen is None else frozen
     view = public_results(outcome_frame_empty(), measures, min_cell).view
     if frozen is None:
@@ -115,6 +115,6 @@ def data_fingerprint(*, user, project: Project, extra: tuple = ()) -> str:
                 for m in project.measures.all()]
     payload = json.dumps([
         ANALYSIS_VERSION, project.pk, project.research_question, version,
-        project.alliance.min_cell_size, kind, sorted(measures), list(extra),
+        access.min_cell_size_for(project), kind, sorted(measures), list(extra),
     ], default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]

@@ -54,7 +54,7 @@ def alliance_synthesis(*, user, alliance: Alliance, measure_kind: str | None = N
     usable: dict[str, list[ProjectEffect]] = defaultdict(list)
     excluded: dict[str, list[dict]] = defaultdict(list)
     for project_id, title, kind, is_usable, g, variance, n, reason, computed_under in rows:
-        if computed_under != alliance.min_cell_size:
+        if computed_under < alliance.min_cell_size:  # a partner's stricter minimum is fine
             is_usable, reason = False, RECOMPUTING
         if is_usable:
             usable[kind].append(ProjectEffect(project_id, title, g, variance, n))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .. import access
 from ..analysis.public_view import public_results
 from ..models import DisclosedResults, Project
 from ..selectors.results import measure_infos, outcome_frame
@@ -13,9 +14,10 @@ def disclosed_results_compute(*, project: Project) -> DisclosedResults:
     """The non-member view of the rows as they stand, audited against every earlier one: the row the
     next freeze stores, unsaved (what the publication preview shows, writing nothing)."""
     earlier = DisclosedResults.objects.filter(project=project).values_list("terms", flat=True)
-    public = public_results(outcome_frame(project), measure_infos(project), project.alliance.min_cell_size,
+    min_cell = access.min_cell_size_for(project)  # the stricter of its alliance's and partners' (issue 15)
+    public = public_results(outcome_frame(project), measure_infos(project), min_cell,
                             earlier=list(earlier), criteria=project.success_criteria)
-    return DisclosedResults(project=project, min_cell_size=project.alliance.min_cell_size, results=public.view,
+    return DisclosedResults(project=project, min_cell_size=min_cell, results=public.view,
                             terms=public.terms)
 
 

@@ -9,6 +9,7 @@ from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..models import Alliance, Membership, Partnership, Project, ProjectMember, SharedProject
 from ..models.network import LIVE_PARTNERSHIP, PartnershipStatus
+from .summaries import effect_summaries_refresh
 
 
 @transaction.atomic
@@ -85,7 +86,13 @@ def project_share(*, actor, project: Project, alliance: Alliance) -> SharedProje
                        code="not_joinable")
     share, _ = SharedProject.objects.get_or_create(project=project, alliance=alliance,
                                                     defaults={"shared_by": actor})
+    _minimum_changed(project.pk)
     return share
+
+
+def _minimum_changed(project_id: int) -> None:
+    """The stricter of the two minimum cell sizes applies: pooled effects follow the project's (new) one."""
+    effect_summaries_refresh(project=Project.objects.select_related("alliance").get(pk=project_id))
 
 
 def _close(shares) -> int:
@@ -99,6 +106,7 @@ def _close(shares) -> int:
             user_id__in=own).exclude(user_id=share.project.lead_id)
         ended += places.delete()[0]
         share.delete()
+        _minimum_changed(share.project_id)
     return ended
 
 

@@ -42,7 +42,7 @@ def effect_summaries_refresh(*, project: Project, view: dict | None = None) -> l
                 "n": (effect.n or 0) if effect else 0,
                 "usable": effect is not None,
                 "reason": "" if effect else _reason(measure_result),
-                "min_cell_size": project.alliance.min_cell_size,
+                "min_cell_size": access.min_cell_size_for(project),
             },
         )
         summaries.append(summary)

@@ -86,3 +86,28 @@ def test_closing_a_share_removes_the_partner_teacher(world, api, partners):
     closed = api(world.user("alliance_lead")).delete(project_url(theory, f"shares/{world.other_alliance.id}/"))
     assert closed.status_code == 204
     assert api(teacher).get(project_url(theory)).status_code == 404
+
+
+def test_the_stricter_minimum_cell_size_applies_while_shared(world, api, partners):
+    from research import access
+    from research.models import Alliance, Project
+
+    theory = world.projects["theory"]
+
+    def minimum():
+        return access.min_cell_size_for(Project.objects.select_related("alliance").get(pk=theory.pk))
+
+    def etag():
+        return api(world.user("teacher")).get(project_url(theory, "results/"))["ETag"]
+
+    # given alliance A's minimum of 6, and alliance B's of 10
+    Alliance.objects.filter(pk=world.other_alliance.pk).update(min_cell_size=10)
+    before = etag()
+    assert minimum() == 6
+    # when the project is opened to B, B's stricter minimum applies (and outsiders' results change with it)
+    api(world.user("project_lead")).post(project_url(theory, "shares/"), {"alliance": world.other_alliance.id},
+                                         format="json")
+    assert minimum() == 10 and etag() != before
+    # and once it is closed to B, A's own again
+    api(world.user("project_lead")).delete(project_url(theory, f"shares/{world.other_alliance.id}/"))
+    assert minimum() == 6 and etag() == before
