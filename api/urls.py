@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from . import converters  # noqa: F401  (registers <id:>, <chartname:>, <chartfmt:>, <tablefmt:>)
 from . import audit, auth, catalog, charts, findings, follows, evidence, jobs, members, outcomes, results, stages, synthesis
 from . import alliance_schools, import_aliases, publication_preview
-from . import evidence_map, partnerships
+from . import evidence_map, hubs, partnerships
 from .projects import views as projects
 from . import invitations, notifications
 
@@ -74,6 +74,9 @@ urlpatterns = [
     path("partnerships/<id:partnership_id>/end/", partnerships.PartnershipEndView.as_view(), name="partnership-end"),
     path(P + "shares/", partnerships.ProjectSharesView.as_view(), name="project-shares"),
     path(P + "shares/<id:alliance_id>/", partnerships.ProjectShareDetailView.as_view(), name="project-share"),
+    path("hubs/", hubs.HubListView.as_view(), name="hubs"),
+    path("hubs/<id:hub_id>/pipeline/", hubs.HubPipelineView.as_view(), name="hub-pipeline"),
+    path("hubs/<id:hub_id>/synthesis/", hubs.HubSynthesisView.as_view(), name="hub-synthesis"),
     path("jobs/<id:job_id>/", jobs.JobView.as_view(), name="job"),
     path("follows/", follows.FollowsView.as_view(), name="follows"),
     path("follows/<id:follow_id>/", follows.FollowDetailView.as_view(), name="follow"),

@@ -482,3 +482,12 @@ def can_share_project(user, project: Project) -> bool:
 def can_end_partnership(user, partnership) -> bool:
     """End it (or withdraw a proposal): the lead of either alliance."""
     return is_alliance_lead(user, partnership.proposer_id) or is_alliance_lead(user, partnership.partner_id)
+
+
+# --- hubs (issue 15) -------------------------------------------------------------------------
+
+def hubs_visible_q(user) -> Q:
+    """A hub's leads (and staff) see it; nobody else knows it is there (404)."""
+    if is_staff(user):
+        return Q()
+    return Q(leads=user.pk) if is_authenticated(user) else Q(pk__in=[])

@@ -397,3 +397,12 @@ class EvidenceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for evidence in queryset.select_related("stage__project"):
             evidence_delete(actor=request.user, project=evidence.stage.project, evidence=evidence)
+
+
+@admin.register(models.Hub)
+class HubAdmin(admin.ModelAdmin):
+    """Hubs are set up by staff (issue 15): which alliances they group, and who leads them."""
+
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["alliances", "leads"]

@@ -7,7 +7,7 @@ from .imports import ImportAlias, ImportSettings
 from .invitations import Invitation
 from .jobs import ImportJob
 from .measure import Measure
-from .network import Partnership, SharedProject
+from .network import Hub, Partnership, SharedProject
 from .notifications import Notification, NotificationSettings
 from .outcomes import OutcomeRecord, OutcomeUpload
 from .project import JoinRequest, PlanSnapshot, Project, ProjectMember, StageTransition, Theme
@@ -24,6 +24,7 @@ __all__ = [
     "Evidence",
     "EvidenceChange",
     "Follow",
+    "Hub",
     "ImportAlias",
     "ImportSettings",
     "ImportJob",

@@ -51,3 +51,19 @@ class SharedProject(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "alliance"], name="one_share_per_partner")]
+
+
+class Hub(models.Model):
+    """A group of alliances (a regional teaching school hub, a trust network). Its leads see the member
+    alliances' pipeline and pooled effects, aggregates only."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    alliances = models.ManyToManyField("Alliance", related_name="hubs", blank=True)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="hubs_led", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -138,6 +138,16 @@ def theory_shared_with_b(world):
                                    alliance=world.other_alliance)}
 
 
+def hub_led_by_the_alliance_lead(world):
+    """A hub of alliances A and B; A's lead also leads the hub."""
+    from research.models import Hub
+
+    hub = Hub.objects.create(name="North hub", slug="north")
+    hub.alliances.set([world.alliance, world.other_alliance])
+    hub.leads.add(world.user("alliance_lead"))
+    return {"hub": hub}
+
+
 def propose_body(w, ctx):
     return {"alliance": w.alliance.id, "title": "New", "research_question": "Does it work?", "subject": "maths",
             "phase": "ks2", "academic_year": "2025/26"}
@@ -177,6 +187,14 @@ CASES = [
          row(401, 200, 403, 403, 403, 403, 403), setup=partnership_of("proposed")),
     Case("end partnership", "post", lambda w, c: f"/api/v1/partnerships/{c['partnership'].id}/end/",
          row(401, 200, 403, 403, 403, 200, 403), setup=partnership_of("active")),
+    # hubs (issue 15): their leads (and staff) see aggregates; nobody else knows a hub is there
+    Case("hubs", "get", lambda w, c: "/api/v1/hubs/", SIGNED_IN, setup=hub_led_by_the_alliance_lead,
+         identity=lambda i: i["name"], listed={role: {"North hub"} if role in ("alliance_lead", "staff") else set()
+                                               for role in ROLES if role != "anonymous"}),
+    Case("hub pipeline", "get", lambda w, c: f"/api/v1/hubs/{c['hub'].id}/pipeline/",
+         row(401, 404, 404, 404, 404, 200, 200), setup=hub_led_by_the_alliance_lead),
+    Case("hub synthesis", "get", lambda w, c: f"/api/v1/hubs/{c['hub'].id}/synthesis/",
+         row(401, 404, 404, 404, 404, 200, 200), setup=hub_led_by_the_alliance_lead),
     # a project opened to partner B: B's teachers ("other", B's lead) see it, leads of A open and close it
     Case("shared draft", "get", project_url("theory"), row(404, 200, 200, 200, 200, 200, 200),
          setup=theory_shared_with_b),
@@ -295,7 +313,8 @@ CASES = [
     Case("edit evidence", "patch", evidence_url("theory", "group"), row(401, 404, 404, 200, 200, 403, 200),
          body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "theory")),
     Case("edit evidence (published)", "patch", evidence_url("published", "public"),
-         row(401, 403, 403, 409, 409, 403, 409), body={"title": "Renamed"}, setup=lambda w: add_evidence(w, "published")),
+         row(401, 403, 403, 409, 409, 403, 409), body={"title": "Renamed"},
+         setup=lambda w: add_evidence(w, "published")),
     Case("delete evidence (published)", "delete", evidence_url("published", "public"),
          row(401, 403, 403, 409, 409, 403, 409), setup=lambda w: add_evidence(w, "published")),
     # who read the pupil rows: the alliance lead and staff; others who see the project get 403 (issue 11)
