@@ -22,6 +22,7 @@ from ..models.publication import EffectDirection, PublicationStatus
 from ..models.stage import STAGE_FIELDS
 from ..selectors.charts import project_chart_from_results
 from ..selectors.results import disclosed_view, measure_infos
+from .disclosed import disclosed_results_compute
 from .evidence_map import publication_effects_store
 
 PER_MEASURE_CHARTS = ("trajectory", "distribution", "gap")
@@ -146,14 +147,13 @@ def publication_preview(*, actor, project: Project) -> Publication:
     nothing: the outsiders' view the publish transition would freeze (research.services.disclosed),
     the finding built from it, and the public evidence (its files not copied yet: their ids are null).
     Unsaved: `published_at` and the results' `frozen_at` are null, known only when it is published."""
-    from .disclosed import disclosed_results_compute
-
     if not access.can_preview_publication(actor, project):
         raise Forbidden("Only the alliance lead, who publishes findings, can preview what would be public.")
     if project.status != Status.DISSEMINATION:
         raise Conflict(f"A project that is '{project.get_status_display()}' cannot be published, so there is "
                        "nothing to preview: findings are published from dissemination.",
-                       code="transition_not_allowed", conditions=[f"publish is not possible from status {project.status}"])
+                       code="transition_not_allowed",
+                       conditions=[f"publish is not possible from status {project.status}"])
     results = disclosed_view(project=project, measures=measure_infos(project),
                              frozen=disclosed_results_compute(project=project))
     draft = _draft(project, results)
