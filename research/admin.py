@@ -362,6 +362,15 @@ class StageTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
 
 
+@admin.register(models.EvidenceChange)
+class EvidenceChangeAdmin(ReadOnlyAdmin):
+    """Who edited or deleted which evidence, and when (written by research.services.evidence only)."""
+
+    list_display = ["at", "actor_name", "action", "title", "project"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "title"]
+
+
 @admin.register(models.PupilRowRead)
 class PupilRowReadAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "project", "endpoint", "format", "row_count"]

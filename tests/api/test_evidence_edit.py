@@ -88,3 +88,21 @@ def test_content_stays_of_its_kind(world, api):
     emptied = api(member).patch(url(project, note_id), {"text": ""}, format="json")
     assert emptied.status_code == 400
     assert Evidence.objects.get(pk=note_id).text == "A note." and not EvidenceChange.objects.exists()
+
+
+def test_staff_read_the_record_in_the_admin_and_cannot_change_it(world, api, client):
+    # given an edit recorded by the member
+    project, member = world.projects["theory"], world.user("member")
+    evidence_id = add(api, member, project, text="A note.")
+    assert api(member).patch(url(project, evidence_id), {"title": "Renamed note"}, format="json").status_code == 200
+    change = EvidenceChange.objects.get()
+    # when staff open the admin's list and the record
+    world.user("staff").is_superuser = True
+    world.user("staff").save()
+    client.force_login(world.user("staff"))
+    listing = client.get("/admin/research/evidencechange/")
+    detail = client.get(f"/admin/research/evidencechange/{change.pk}/change/")
+    # then they read who changed what, and the record offers no saving or adding
+    assert listing.status_code == 200 and "Renamed note" in listing.content.decode()
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+    assert client.get("/admin/research/evidencechange/add/").status_code == 403
