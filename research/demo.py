@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import lifecycle
-from .models import Alliance, AllianceSchool, Measure, Membership, Project, School, Theme
+from .models import Alliance, AllianceSchool, Hub, Measure, Membership, Project, School, Theme
 from .demo_scores import synthetic_scores
 from .models.choices import MeasureKind, Role, SchoolPhase, StageKind, Status
 from .services.outcomes import outcomes_import
+from .services.partnerships import partnership_answer, partnership_propose, project_share
 from .services.projects import project_propose
 from .services.stages import stage_update
 
@@ -43,6 +44,7 @@ USERS = {
     "teacher.b": ("Ben", "Carter", ALLIANCE_SLUG, "900004", Role.MEMBER, False),
     "teacher.c": ("Chloe", "Evans", ALLIANCE_SLUG, "900005", Role.MEMBER, False),
     "other.teacher": ("Owen", "Price", "riverside", "900101", Role.LEAD, False),
+    "hub.lead": ("Hana", "Lee", None, None, None, False),
     "admin": ("Site", "Admin", None, None, None, True),
 }
 THEMES = ["Feedback", "Learning environment", "Metacognition", "Oracy", "Writing", "Well-being",
@@ -267,4 +269,19 @@ def load_demo() -> bool:
             )
     for spec in PROJECTS:
         _build_project(spec, alliances, users, themes, measures)
+    _build_network(alliances, users)
     return True
+
+
+def _build_network(alliances: dict, users: dict) -> None:
+    """Riverside partners Northfield (each lead agrees), a Northfield project at its theory session is opened to
+    Riverside's teachers, and a hub groups both alliances (issue 15)."""
+    partnership = partnership_propose(actor=users["alliance.lead"], alliance=alliances[ALLIANCE_SLUG],
+                                      partner=alliances["riverside"])
+    partnership_answer(actor=users["other.teacher"], partnership=partnership, accept=True)
+    project_share(actor=users["project.lead"], alliance=alliances["riverside"],
+                  project=Project.objects.get(alliance=alliances[ALLIANCE_SLUG],
+                                              title="Succession planning in rural schools"))
+    hub = Hub.objects.create(name="Pennine and South West hub", slug="pennine-south-west")
+    hub.alliances.set(alliances.values())
+    hub.leads.add(users["hub.lead"])

@@ -18,7 +18,7 @@ from jsonschema import Draft4Validator
 
 from api.projects.serializers import AllianceRefOut, ProjectListOut
 from api.common import SchoolRefOut, UserRefOut
-from research.models import Alliance, Measure, Project, Publication
+from research.models import Alliance, Hub, Measure, Partnership, Project, Publication, SharedProject
 
 SCHEMA_URL = "/api/schema/?format=json"
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -153,7 +153,7 @@ def demo(db):
 def people():
     users = get_user_model().objects
     return {name: users.get(username=name) for name in ("teacher.a", "teacher.b", "project.lead", "alliance.lead",
-                                                          "other.teacher", "admin")} | {"anonymous": None}
+                                                          "hub.lead", "other.teacher", "admin")} | {"anonymous": None}
 
 
 PROJECT_SUFFIXES = ["", "transitions/", "plan-snapshots/", "stages/", "stages/theory/", "members/", "join-requests/",
@@ -180,7 +180,10 @@ def read_urls() -> list[str]:
     urls += ["/api/v1/evidence-map/", "/api/v1/evidence-map/?phase=ks2&min_padlocks=1",
              "/api/v1/evidence-map/?phase=bogus", "/api/v1/evidence-map/learning-environment--attainment--ks2/",
              "/api/v1/evidence-map/learning-environment--attainment--ks2/charts/forest.json",
-             "/api/v1/evidence-map/no-such--strand--ks2/"]
+             "/api/v1/evidence-map/no-such--strand--ks2/", "/api/v1/partnerships/", "/api/v1/hubs/"]
+    urls += [f"/api/v1/partnerships/{p.id}/" for p in Partnership.objects.all()]
+    urls += [f"/api/v1/hubs/{hub.id}/{part}/" for hub in Hub.objects.all() for part in ("pipeline", "synthesis")]
+    urls += [f"/api/v1/projects/{share.project_id}/shares/" for share in SharedProject.objects.all()]
     return urls
 
 
