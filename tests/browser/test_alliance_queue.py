@@ -96,7 +96,9 @@ def test_queue_lists_dissemination_projects_with_what_they_still_need(demo, visi
     expect(dialog).to_contain_text("Not ready to publish")
     expect(dialog.locator(".conditions")).to_contain_text("no findings written for dissemination")
     dialog.get_by_role("button", name="Publish these findings").click()
-    expect(page.locator(".alliance .error-summary")).to_contain_text("cannot publish yet")
+    refusal = publishing.locator("li.card").filter(has_text="Verbal or visual feedback").locator(".error-summary")
+    expect(refusal).to_contain_text("cannot publish yet")
+    expect(refusal).to_be_focused()
     lead.screenshot("publish-refused")
     project.refresh_from_db()
     assert project.status == "dissemination"

@@ -6,10 +6,12 @@ import { startPage } from "./layout.js";
 import { chart, effectText } from "./results.js";
 import { actionLabel, transitionButton } from "./transitions.js";
 
-// Each button names its project: screen readers may list buttons alone.
-const card = (project, actions, options, ...content) => el("li.card",
-  el("h4.card-title", projectLink(project)), content, el("div.actions", actions.map((action) =>
-    transitionButton(project, action, { ...options, label: `${actionLabel(action, project.status)}: ${project.title}` }))));
+// Each button names its project: screen readers may list buttons alone. A refusal shows beside them.
+function card(project, actions, options, ...content) {
+  const errorBox = el("div.error-summary", { role: "alert", tabindex: "-1", hidden: true });
+  return el("li.card", el("h4.card-title", projectLink(project)), content, el("div.actions", actions.map((action) =>
+    transitionButton(project, action, { ...options, errorBox, label: `${actionLabel(action, project.status)}: ${project.title}` }))), errorBox);
+}
 
 const queue = (id, heading, projects, empty, toCard) => el("section.queue", { "aria-labelledby": id },
   el("h3", { id }, `${heading} (${projects.length})`), projects.length ? el("ul.plain.cards", projects.map(toCard)) : muted(empty));
@@ -29,11 +31,10 @@ async function renderAlliance(section, { id, name }, statuses) {
     api(`alliances/${id}/synthesis/`),
   ]);
   const base = `/api/v1/alliances/${id}/charts`;
-  const errorBox = el("div.error-summary", { role: "alert", tabindex: "-1", hidden: true });
   // Kept across redrawing: a published project leaves the queue, and what happened is said here.
   section.feedback ??= el("p.feedback", { role: "status", tabindex: "-1" });
-  const options = { errorBox, feedbackBox: section.feedback, onDone: () => renderAlliance(section, { id, name }, statuses) };
-  replace(section, el("h2", { id: `alliance-${id}-heading` }, name), errorBox, section.feedback,
+  const options = { feedbackBox: section.feedback, onDone: () => renderAlliance(section, { id, name }, statuses) };
+  replace(section, el("h2", { id: `alliance-${id}-heading` }, name), section.feedback,
     queue(`proposals-${id}`, "Proposals to decide", proposals, "No proposals are waiting.", (p) => card(p, ["accept", "decline"], options,
       el("p", p.research_question), muted(`${p.subject_label} · ${p.phase_label} · proposed by ${p.lead.name}`))),
     queue(`publish-${id}`, "In dissemination", disseminating, "No project is in dissemination.", (p) =>
