@@ -83,7 +83,7 @@ def test_from_proposal_to_a_published_finding_found_by_an_anonymous_visitor(demo
     follower.sign_in("teacher.c")
     follower_page = follower.visit(f"/projects/{project.id}/", "before-following")
     follower_page.get_by_role("button", name="Follow this project").click()
-    expect(follower_page.locator("#status")).to_contain_text("You follow this project")
+    expect(follower_page.locator(".project-head .feedback")).to_contain_text("You follow this project")
     expect(follower_page.get_by_role("button", name="Stop following this project")).to_be_visible()
     expect(follower_page.locator("#outcome-data")).to_be_hidden()
 

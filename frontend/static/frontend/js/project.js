@@ -1,6 +1,7 @@
 // A project's page (or "not found" for anything the API hides), a module per section.
 import { api, taxonomy } from "./api.js";
 import { $, announce, el, fill, formatDate, labelOf, list, muted, options, replace } from "./dom.js";
+import { feedback } from "./forms.js";
 import { startPage } from "./layout.js";
 import { renderEvidence } from "./project-evidence.js";
 import { renderMembers } from "./project-members.js";
@@ -73,9 +74,9 @@ async function renderFollow() {
       mine = mine ? void await api(`follows/${mine.id}/`, { method: "DELETE" })
         : await api("follows/", { method: "POST", body: { kind: "project", target_id: page.id } });
       label();
-      announce(mine ? "You follow this project: its news appears on your dashboard." : "You no longer follow this project.");
+      feedback(button, mine ? "You follow this project: its news appears on your dashboard." : "You no longer follow this project.");
     } catch (error) {
-      announce(error.detail);
+      feedback(button, error.detail, { error: true });
     }
   };
   label();
