@@ -9,8 +9,8 @@ from .notifications import proposal_submitted_notify
 from .criteria import criteria_measures_check, planned_power_clean, success_criteria_clean
 from .common import model_update
 from .plans import PLAN_FIELDS, plan_is_frozen, plan_snapshot_create
-from .summaries import effect_summaries_refresh
 from .read_only import writing_check_open
+from .summaries import effect_summaries_refresh
 
 
 def _check_measures(alliance_id: int, measures: list[Measure]) -> None:
@@ -102,9 +102,9 @@ def project_update(*, actor, project: Project, revision_reason: str = "", **chan
     if not access.can_edit_project(actor, project):
         raise Forbidden("Only the project lead or the alliance lead can edit this project now.")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    writing_check_open(project)  # under the row's lock: an edit racing the publish is refused
     changes = project_changes_clean(project=project, changes=changes)
     # None for themes or measures means "not sent": leave them as they are.
-    writing_check_open(project)  # under the row's lock: an edit racing the publish is refused
     data = {name: value for name, value in changes.items() if value is not None or name not in ("themes", "measures")}
     project, changed = model_update(instance=project, fields=PROJECT_UPDATE_FIELDS, data=data)
     if set(changed) & set(PLAN_FIELDS) and plan_is_frozen(project):
