@@ -440,8 +440,8 @@ def can_invite(user, project: Project) -> bool:
 
 def invitation_refusal(project: Project, invitee) -> str | None:
     """Why `invitee` cannot be invited to the project, or None if they can."""
-    if invitee is None or not is_alliance_member(invitee, project.alliance_id):
-        return "Only teachers in this project's alliance can be invited."
+    if invitee is None or taking_part_alliance_id(invitee, project) is None:
+        return "Only teachers in this project's alliance can be invited."  # or of a partner it is open to
     if _has_group_row(invitee, project):
         return f"{invitee.get_full_name() or invitee.username} is already a member of this project."
     if project.invitations.filter(invitee=invitee, status="pending").exists():

@@ -29,7 +29,8 @@ def invitable_member_list(*, user, project: Project, search: str = "") -> QueryS
     each marked `invited` if an invitation waits for them; at most INVITABLE_LIMIT, by name."""
     if not access.can_invite(user, project):
         raise Forbidden("Only the project lead can invite colleagues, while the project takes new members.")
-    rows = (Membership.objects.filter(alliance_id=project.alliance_id)
+    # Its own alliance's teachers, and those of partner alliances it is open to (issue 15).
+    rows = (Membership.objects.filter(alliance_id__in={project.alliance_id, *access.shared_alliance_ids(project)})
             .exclude(user_id__in=project.memberships.values("user_id"))
             .select_related("user", "school")
             .annotate(invited=Exists(Invitation.objects.filter(project=project, invitee_id=OuterRef("user_id"),

@@ -57,7 +57,9 @@ def invitation_accept(*, actor, invitation_id: int) -> Invitation:
     project = Project.objects.select_for_update().get(pk=invitation.project_id)
     if not access.is_joinable(project):
         raise Conflict("Projects can be joined only while proposed or at the theory stage.", code="cannot_join")
-    membership = Membership.objects.filter(user=actor, alliance_id=project.alliance_id).first()
+    # Their place in the project's alliance, or in a partner alliance the project is open to (issue 15).
+    membership = Membership.objects.filter(user=actor,
+                                           alliance_id=access.taking_part_alliance_id(actor, project)).first()
     if membership is None:
         raise Conflict("Only teachers in this project's alliance can join it.", code="cannot_join")
     member_add(project=project, user_id=actor.pk, school_id=membership.school_id)

@@ -111,3 +111,19 @@ def test_the_stricter_minimum_cell_size_applies_while_shared(world, api, partner
     # and once it is closed to B, A's own again
     api(world.user("project_lead")).delete(project_url(theory, f"shares/{world.other_alliance.id}/"))
     assert minimum() == 6 and etag() == before
+
+
+def test_the_project_lead_invites_a_partner_teacher(world, api, partners):
+    theory, teacher, lead = world.projects["theory"], partner_teacher(world), world.user("project_lead")
+    # before the project is open to B, its teachers cannot be invited
+    refused = api(lead).post(project_url(theory, "invitations/"), {"user": teacher.pk}, format="json")
+    assert refused.status_code in (400, 409)
+    api(lead).post(project_url(theory, "shares/"), {"alliance": world.other_alliance.id}, format="json")
+    # once it is, they are offered and invited, and accepting puts them in the group with their own school
+    offered = api(lead).get(project_url(theory, "invitable-members/"), {"search": teacher.username}).json()
+    assert teacher.pk in {row["user"]["id"] for row in offered}
+    invited = api(lead).post(project_url(theory, "invitations/"), {"user": teacher.pk}, format="json")
+    assert invited.status_code == 201, invited.content
+    accepted = api(teacher).post(f"/api/v1/invitations/{invited.json()['id']}/accept/")
+    assert accepted.status_code == 200, accepted.content
+    assert ProjectMember.objects.get(project=theory, user=teacher).school == teacher.memberships.get().school
