@@ -16,28 +16,11 @@ from .caching import cached, etag_matches, not_modified, tag_response
 from .charts import CHART_RESPONSES, chart_body, chart_response
 from .filter_backend import FilterSetInSchema
 from .permissions import PublicReadMixin
-from .synthesis import PredictionIntervalOut
+from .synthesis import PooledEstimateOut
 
 
-class StrandPoolOut(serializers.Serializer):
+class StrandPoolOut(PooledEstimateOut):
     """research.analysis.synthesis.pool_effects with method reml: REML tau^2, Hartung-Knapp-Sidik-Jonkman CI."""
-
-    method = serializers.CharField()
-    method_code = serializers.CharField()
-    k = serializers.IntegerField(help_text="Findings pooled.")
-    g = serializers.FloatField(allow_null=True)
-    se = serializers.FloatField(allow_null=True)
-    ci_low = serializers.FloatField(allow_null=True)
-    ci_high = serializers.FloatField(allow_null=True)
-    ci_distribution = serializers.CharField(allow_null=True)
-    tau2 = serializers.FloatField(allow_null=True)
-    i2_percent = serializers.FloatField(allow_null=True)
-    q = serializers.FloatField(allow_null=True)
-    q_df = serializers.IntegerField(allow_null=True)
-    q_pvalue = serializers.FloatField(allow_null=True)
-    prediction_interval = PredictionIntervalOut(allow_null=True)
-    prediction_interval_reason = serializers.CharField(allow_null=True)
-    reason = serializers.CharField(allow_null=True, help_text="Why there is no pooled estimate, or null.")
 
 
 DirectionCountsOut = type("StrandDirectionsOut", (serializers.Serializer,), {

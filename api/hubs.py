@@ -9,7 +9,7 @@ from research.analysis.synthesis import DEFAULT_METHOD, METHODS
 from research.models.choices import Status
 from research.selectors.hubs import hub_get, hub_list, hub_pipeline, hub_synthesis
 
-from .synthesis import METHOD_HELP, PredictionIntervalOut
+from .synthesis import METHOD_HELP, PooledEstimateOut
 
 StatusCountsOut = type("HubStatusCountsOut", (serializers.Serializer,),
                        {status: serializers.IntegerField() for status in Status.values})
@@ -42,25 +42,9 @@ class HubPipelineOut(serializers.Serializer):
     alliances = HubAlliancePipelineOut(many=True)
 
 
-class HubPoolOut(serializers.Serializer):
+class HubPoolOut(PooledEstimateOut):
     measure_kind = serializers.CharField()
     measure_kind_label = serializers.CharField()
-    method = serializers.CharField()
-    method_code = serializers.CharField()
-    k = serializers.IntegerField(help_text="Projects pooled.")
-    g = serializers.FloatField(allow_null=True)
-    se = serializers.FloatField(allow_null=True)
-    ci_low = serializers.FloatField(allow_null=True)
-    ci_high = serializers.FloatField(allow_null=True)
-    ci_distribution = serializers.CharField(allow_null=True)
-    tau2 = serializers.FloatField(allow_null=True)
-    i2_percent = serializers.FloatField(allow_null=True)
-    q = serializers.FloatField(allow_null=True)
-    q_df = serializers.IntegerField(allow_null=True)
-    q_pvalue = serializers.FloatField(allow_null=True)
-    prediction_interval = PredictionIntervalOut(allow_null=True)
-    prediction_interval_reason = serializers.CharField(allow_null=True)
-    reason = serializers.CharField(allow_null=True)
     alliances = serializers.IntegerField(help_text="Member alliances with a project in the pool.")
     pupils = serializers.IntegerField(help_text="Pupils in the pooled projects' analyses (sum of their n).")
     left_out = serializers.IntegerField(help_text="Projects with this kind of measure but no usable effect.")

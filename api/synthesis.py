@@ -52,15 +52,13 @@ class PredictionIntervalOut(serializers.Serializer):
     distribution = serializers.CharField()
 
 
-class PoolOut(serializers.Serializer):
-    """One pool (research.analysis.synthesis.pool_effects): the projects sharing a measure kind."""
+class PooledEstimateOut(serializers.Serializer):
+    """A pooled estimate (research.analysis.synthesis.pool_effects), as the alliance synthesis, a hub's
+    synthesis and the evidence map all give it."""
 
-    measure_kind = serializers.CharField()
-    measure_kind_label = serializers.CharField()
-    theme = serializers.CharField(allow_null=True)
     method = serializers.CharField()
     method_code = serializers.CharField()
-    k = serializers.IntegerField(help_text="Projects pooled.")
+    k = serializers.IntegerField(help_text="Effects pooled: projects, or findings on the evidence map.")
     g = serializers.FloatField(allow_null=True)
     se = serializers.FloatField(allow_null=True)
     ci_low = serializers.FloatField(allow_null=True)
@@ -74,6 +72,14 @@ class PoolOut(serializers.Serializer):
     prediction_interval = PredictionIntervalOut(allow_null=True)
     prediction_interval_reason = serializers.CharField(allow_null=True)
     reason = serializers.CharField(allow_null=True, help_text="Why there is no pooled estimate, or null.")
+
+
+class PoolOut(PooledEstimateOut):
+    """One pool (research.analysis.synthesis.pool_effects): the projects sharing a measure kind."""
+
+    measure_kind = serializers.CharField()
+    measure_kind_label = serializers.CharField()
+    theme = serializers.CharField(allow_null=True)
     projects = PooledProjectOut(many=True)
     excluded = LeftOutProjectOut(many=True, help_text="Projects left out, each once, with its reason.")
 
