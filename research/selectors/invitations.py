@@ -13,7 +13,9 @@ INVITABLE_LIMIT = 20
 
 def my_invitation_list(*, user) -> QuerySet[Invitation]:
     """The invitations waiting for the user's answer, newest first."""
-    return (Invitation.objects.filter(invitee_id=user.pk, status=InvitationStatus.PENDING)
+    # Only to projects they may see: one whose share closed (or whose alliance they left) says nothing more.
+    visible = Project.objects.filter(access.projects_visible_q(user, in_query=True)).values("pk")
+    return (Invitation.objects.filter(invitee_id=user.pk, status=InvitationStatus.PENDING, project_id__in=visible)
             .select_related("project", "invited_by").order_by("-created_at", "-id"))
 
 

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from .. import access
 from ..errors import Conflict, Forbidden, InvalidInput
-from ..models import Alliance, Membership, Partnership, Project, ProjectMember, SharedProject
+from ..models import Alliance, Invitation, JoinRequest, Membership, Partnership, Project, ProjectMember, SharedProject
+from ..models.choices import JoinRequestStatus
+from ..models.invitations import InvitationStatus
 from ..models.network import LIVE_PARTNERSHIP, PartnershipStatus
 from .summaries import effect_summaries_refresh
 
@@ -105,6 +107,15 @@ def _close(shares) -> int:
         places = ProjectMember.objects.filter(project_id=share.project_id, user_id__in=partner).exclude(
             user_id__in=own).exclude(user_id=share.project.lead_id)
         ended += places.delete()[0]
+        # Their waiting invitations and requests lapse with the access, as when a place in an alliance ends:
+        # a pending one would otherwise keep serving the closed draft's current title and question.
+        outsiders = Membership.objects.filter(user_id__in=partner).exclude(user_id__in=own).values("user_id")
+        Invitation.objects.filter(project_id=share.project_id, invitee_id__in=outsiders,
+                                  status=InvitationStatus.PENDING).update(status=InvitationStatus.DECLINED,
+                                                                          decided_at=timezone.now())
+        JoinRequest.objects.filter(project_id=share.project_id, user_id__in=outsiders,
+                                   status=JoinRequestStatus.PENDING).update(status=JoinRequestStatus.DECLINED,
+                                                                            decided_at=timezone.now())
         share.delete()
         _minimum_changed(share.project_id)
     return ended
