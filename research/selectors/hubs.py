@@ -12,7 +12,6 @@ from ..analysis.synthesis import DEFAULT_METHOD, pool_effects
 from ..errors import NotFound
 from ..models import EffectSummary, Hub, Project
 from ..models.choices import MeasureKind, Status
-from ..statuses import POOLED_STATUSES
 
 ONE_PROJECT = "Only one project has a usable effect: a hub sees pools of two or more, never one project's figures."
 POOL_FIELDS = ("method", "method_code", "k", "g", "se", "ci_low", "ci_high", "ci_distribution", "tau2", "i2_percent",
@@ -44,10 +43,12 @@ def hub_pipeline(*, hub: Hub) -> dict:
 
 
 def hub_synthesis(*, hub: Hub, method: str = DEFAULT_METHOD) -> dict:
-    """Random-effects pools, per kind of measure, of the member alliances' active and published projects'
-    headline effects as outsiders see them (disclosure-controlled summaries, one per project). Aggregates only:
-    the pool, how many projects and alliances it holds and how many were left out, no project's own figures."""
-    summaries = (EffectSummary.objects.filter(project__alliance__hubs=hub, project__status__in=POOLED_STATUSES,
+    """Random-effects pools, per kind of measure, of the member alliances' published findings' headline effects
+    (their disclosure-controlled summaries, one per project). Aggregates only: the pool, how many projects and
+    alliances it holds and how many were left out, no project's own figures. Published only: a pool of one
+    unpublished project and any public findings gives that project's g, variance and n by subtraction (and a pool
+    that gains one project over time gives its figures too), so the hub pools only what is already public."""
+    summaries = (EffectSummary.objects.filter(project__alliance__hubs=hub, project__status=Status.PUBLISHED,
                                               min_cell_size__gte=F("project__alliance__min_cell_size"))
                  .order_by("project_id", "measure_id")
                  .values_list("project_id", "project__alliance_id", "measure_kind", "usable", "g", "variance", "n"))

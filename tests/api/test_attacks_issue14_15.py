@@ -302,6 +302,33 @@ def test_a_hub_lead_sees_no_more_of_any_project_than_someone_in_no_alliance(worl
     assert as_lead[f"/api/v1/projects/{world.projects['published'].pk}/outcomes/"][0] == 404
 
 
+def test_a_hub_pool_minus_a_public_finding_does_not_give_an_unpublished_projects_figures(world, api):
+    from research.models import EffectSummary
+
+    hub = Hub.objects.create(name="North hub", slug="north")
+    hub.alliances.set([world.alliance, world.other_alliance])
+    hub_lead = UserFactory(username="hub.lead")
+    hub.leads.add(hub_lead)
+    # given B's published finding (its figures public) and A's project at the progress stage (figures not public)
+    public, secret = world.other_projects["published"], world.projects["progress"]
+    for project, g, variance, n in ((public, 0.10, 0.02, 60), (secret, 0.15, 0.03, 44)):
+        EffectSummary.objects.update_or_create(
+            project=project, measure=project.measures.first(),
+            defaults={"measure_kind": "attainment", "g": g, "variance": variance, "n": n, "usable": True,
+                      "min_cell_size": project.alliance.min_cell_size})
+    body = api(hub_lead).get(f"/api/v1/hubs/{hub.id}/synthesis/", {"method": "dl"}).json()
+    group = next(g for g in body["groups"] if g["measure_kind"] == "attainment")
+    # when the hub lead subtracts the public finding from the pool (tau2 = 0: the pool is inverse-variance)
+    recovered = {"n": group["pupils"] - 60}
+    if group["g"] is not None and group["se"] and not group["tau2"]:
+        v = 1 / (1 / group["se"] ** 2 - 1 / 0.02)
+        recovered |= {"variance": round(v, 4), "g": round((group["g"] / group["se"] ** 2 - 0.10 / 0.02) * v, 4)}
+    # then the unpublished project's own figures do not come out (it is not pooled: the hub pools published
+    # findings only, so this pool is the public finding alone, and withheld as a pool of one)
+    assert recovered != {"n": 44, "variance": 0.03, "g": 0.15}, recovered
+    assert group["k"] == 1 and group["g"] is None and group["pupils"] == 60 and recovered["n"] != 44
+
+
 # --- notifications and invitations --------------------------------------------------------------------------
 
 def test_nobody_reads_or_answers_another_persons_inbox_or_invitation(world, api):
