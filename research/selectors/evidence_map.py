@@ -132,7 +132,7 @@ def evidence_map(*, filters=None) -> dict:
             continue
         strands.append(_labelled(summary, labels))
     strands.sort(key=lambda s: (-s["findings"], s["theme_label"], s["measure_kind"], s["phase"]))
-    return {"filters": chosen, "count": len(strands), "findings": len({f.slug for f in findings}),
+    return {"filters": chosen, "count": len(strands), "findings": len({f.project_id for f in findings}),
             "strands": strands}
 
 

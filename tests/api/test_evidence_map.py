@@ -52,6 +52,8 @@ def test_anyone_reads_the_map_and_null_and_negative_findings_are_counted(finding
     assert strand["pool"]["method_code"] == "reml" and strand["pool"]["prediction_interval"] is not None
     assert strand["months"] is not None and strand["theme_label"] == "Oracy"
     assert strand_of(response, "oracy--attainment--ks3")["findings"] == 1
+    # and the map counts the five published findings behind its strands
+    assert response.json()["findings"] == 5
     # and the answer is tagged for revalidation
     assert response["ETag"] and api(None).get(MAP, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
@@ -104,6 +106,7 @@ def test_a_withdrawn_finding_leaves_the_map_and_nothing_stale_is_served(findings
     assert after["ETag"] != before["ETag"]
     strand = strand_of(after)
     assert strand["findings"] == 3 and strand["directions"]["negative"] == 0
+    assert after.json()["findings"] == before.json()["findings"] - 1
     assert findings["worse"].slug not in {r["slug"] for r in client.get(strand_url()).json()["rows"]}
     # and the old ETag no longer answers 304
     assert client.get(MAP, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
