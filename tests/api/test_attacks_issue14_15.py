@@ -263,8 +263,42 @@ def test_after_a_partnership_ends_the_partner_is_told_nothing_more(world, api, p
     write_theory(theory, world.user("project_lead"))
     moved = transition(api, world.user("project_lead"), theory, "advance")
     assert moved.status_code == 200, moved.content
-    # then the former partner's teacher hears nothing of it
+    # then the former partner's teacher hears nothing of it, and their feed no longer shows it
     assert Notification.objects.filter(recipient=teacher).count() == before
+    feed = api(teacher).get("/api/v1/feed/")
+    assert feed.status_code == 200 and theory.title not in feed.content.decode()
+
+
+def test_after_leaving_the_alliance_old_notifications_and_invitations_open_nothing(world, api):
+    from research.models import Membership
+    from research.services.memberships import membership_end
+
+    member, theory, lead = world.user("member"), world.projects["theory"], world.user("project_lead")
+    proposed = world.projects["proposed"]
+    assert api(lead).post(f"/api/v1/projects/{proposed.pk}/invitations/", {"user": world.user("teacher").pk},
+                          format="json").status_code == 201
+    # given the member was told of their projects (a stage moved on) and may read their pupil rows
+    from ..world import write_theory
+    write_theory(theory, lead)
+    assert transition(api, lead, theory, "advance").status_code == 200
+    links = list(Notification.objects.filter(recipient=member).values_list("link", flat=True))
+    assert any(f"/projects/{theory.pk}/" in link for link in links)
+    assert api(member).get(f"/api/v1/projects/{theory.pk}/outcomes/").status_code == 200
+    # when their place in the alliance ends (and the invited teacher's too)
+    membership_end(actor=world.user("staff"), membership=Membership.objects.get(user=member, alliance=world.alliance))
+    membership_end(actor=world.user("staff"),
+                   membership=Membership.objects.get(user=world.user("teacher"), alliance=world.alliance))
+    # then (as they sign in again: a fresh user object, as every request loads) every project their old
+    # notifications link to is closed to them, rows and all
+    member = type(member).objects.get(pk=member.pk)
+    for project in (theory, world.projects["progress"], world.projects["dissemination"]):
+        for suffix in ("", "outcomes/", "results/", "evidence/", "members/"):
+            response = api(member).get(f"/api/v1/projects/{project.pk}/{suffix}")
+            assert response.status_code == 404, (project.status, suffix, response.status_code)
+    # and the invitation lists nothing and opens nothing
+    teacher = api(type(member).objects.get(pk=world.user("teacher").pk))
+    assert teacher.get("/api/v1/invitations/").json() == []
+    assert not ProjectMember.objects.filter(project=proposed, user=world.user("teacher")).exists()
 
 
 def test_the_stricter_minimum_cell_size_withholds_a_cell_of_a_shared_projects_results(world, api, partners):
@@ -393,9 +427,12 @@ def test_a_withdrawn_finding_leaves_the_strand_charts_data_even_with_the_old_eta
 # --- read-only after publication ----------------------------------------------------------------------------
 
 def test_no_route_changes_a_published_findings_writing_or_data(scored, world, api):
-    publication = publish(api, world, scored)
     base = f"/api/v1/projects/{scored.pk}/"
     lead, member = api(world.user("project_lead")), api(world.user("member"))
+    note = member.post(base + "evidence/", {"stage": "dissemination", "kind": "other", "title": "Public note",
+                                            "visibility": "public", "text": "As written."}, format="json")
+    assert note.status_code == 201, note.content
+    publication = publish(api, world, scored)
     upload = scored.outcome_uploads.first()
     attempts = [
         (lead, "patch", base, {"title": "Rewritten", "revision_reason": "x"}),
@@ -408,6 +445,12 @@ def test_no_route_changes_a_published_findings_writing_or_data(scored, world, ap
         (member, "post", base + "evidence/", {"stage": "dissemination", "kind": "other", "title": "Rewritten",
                                                "visibility": "public", "text": "Rewritten"}),
         (member, "delete", base + f"outcome-uploads/{upload.pk}/", None),
+        (member, "patch", base + f"evidence/{note.json()['id']}/", {"title": "Rewritten", "visibility": "group"}),
+        (member, "delete", base + f"evidence/{note.json()['id']}/", None),
+        (lead, "delete", base + f"evidence/{note.json()['id']}/", None),
+        (lead, "patch", base, {"measures": [], "revision_reason": "x"}),
+        (lead, "patch", base + "stages/progress/", {"key_learning": "Rewritten"}),
+        (lead, "patch", base + "stages/theory/", {"session_date": "2025-10-01"}),
     ]
     for client, method, url, body in attempts:
         send = getattr(client, method)
@@ -418,6 +461,7 @@ def test_no_route_changes_a_published_findings_writing_or_data(scored, world, ap
     scored.refresh_from_db()
     assert scored.title == "Worked examples" and scored.stages.get(kind=StageKind.DISSEMINATION).findings != "Rewritten"
     assert scored.outcome_uploads.filter(pk=upload.pk).exists()
+    assert [e["title"] for e in api(None).get(base + "evidence/").json()] == ["Public note"]
 
 
 @pytest.mark.parametrize("how", ["partnership_ended", "share_closed"])
