@@ -492,3 +492,30 @@ def test_a_lapsed_partner_invitation_shows_nothing_of_the_project_it_no_longer_o
         assert answered.status_code in (404, 409), (action, answered.status_code)
         assert "secret" not in answered.content.decode().lower()
     assert not ProjectMember.objects.filter(project=theory, user=teacher).exists()
+
+
+def test_every_figure_of_a_strand_is_one_its_findings_publish(world, api):
+    cache.clear()
+    oracy = theme("oracy", "Oracy")
+    made = [published_finding(api, world, cells=cells, title=f"Talk {i}", themes=[oracy])[1]
+            for i, cells in enumerate((POSITIVE, {"intervention": spread(70, 9), "comparison": spread(50, 7)},
+                                       {"intervention": spread(70, 4), "comparison": spread(50, 30)}))]
+    strand = api(None).get("/api/v1/evidence-map/oracy--attainment--ks2/").json()
+    assert {r["slug"] for r in strand["rows"]} == {p.slug for p in made}
+    for row in strand["rows"]:
+        finding = api(None).get(f"/api/v1/findings/{row['slug']}/")
+        assert finding.status_code == 200
+        published = [e for m in finding.json()["results"]["measures"] for e in (m["effects"] or {}).values()
+                     if isinstance(e, dict)]
+        if row["g"] is None:
+            assert row["n"] is None and not row["pooled"]
+        else:  # its g and n are the ones the finding publishes, as published
+            assert any(e.get("g") == row["g"] and e.get("n") == row["n"] and e.get("public") is not False
+                       for e in published), row
+    # and the strand's pupils are the sum of those published n, nothing more
+    assert strand["pupils"] == sum(r["n"] for r in strand["rows"] if r["pooled"])
+    # a strand narrowed by a filter (phase, padlocks) is a subset of the same rows, never a new figure
+    for query in ({"phase": "ks2"}, {"min_padlocks": 0}, {"theme": "oracy"}):
+        narrowed = api(None).get("/api/v1/evidence-map/", query).json()["strands"]
+        whole = {s["key"]: s for s in api(None).get("/api/v1/evidence-map/").json()["strands"]}
+        assert all(s == whole[s["key"]] for s in narrowed), query
