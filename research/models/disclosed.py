@@ -11,6 +11,10 @@ class DisclosedResults(models.Model):
     (research.analysis.public_view).
     """
 
+    # A publication preview's view is recorded too (reason PREVIEW): the alliance lead has seen it, so every
+    # later view is audited against it, but nobody is ever served it from here.
+    PREVIEW = "preview"
+
     project = models.ForeignKey("Project", on_delete=models.CASCADE, related_name="disclosed_results")
     created_at = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=40)  # the lifecycle action that froze it

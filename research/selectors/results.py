@@ -65,7 +65,8 @@ def results_for(*, user, project: Project, measure_id: int | None = None) -> dic
 
 
 def _latest_disclosed(project: Project) -> DisclosedResults | None:
-    return DisclosedResults.objects.filter(project=project).order_by("-id").first()
+    return (DisclosedResults.objects.filter(project=project).exclude(reason=DisclosedResults.PREVIEW)
+            .order_by("-id").first())
 
 
 def disclosed_view(*, project: Project, measures: list[MeasureInfo] | None = None,

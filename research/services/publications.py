@@ -22,7 +22,7 @@ from ..models.publication import EffectDirection, PublicationStatus
 from ..models.stage import STAGE_FIELDS
 from ..selectors.charts import project_chart_from_results
 from ..selectors.results import disclosed_view, measure_infos
-from .disclosed import disclosed_results_compute
+from .disclosed import disclosed_results_preview
 from .evidence_map import publication_effects_store
 
 PER_MEASURE_CHARTS = ("trajectory", "distribution", "gap")
@@ -143,8 +143,9 @@ def _draft(project: Project, results: dict) -> Publication:
 
 
 def publication_preview(*, actor, project: Project) -> Publication:
-    """Exactly what publishing now would make public, computed by the code that publishes, writing
-    nothing: the outsiders' view the publish transition would freeze (research.services.disclosed),
+    """Exactly what publishing now would make public, computed by the code that publishes: the
+    outsiders' view the publish transition would freeze (research.services.disclosed; recorded, never
+    served, so a later preview or the publication cannot be subtracted from it),
     the finding built from it, and the public evidence (its files not copied yet: their ids are null).
     Unsaved: `published_at` and the results' `frozen_at` are null, known only when it is published."""
     if not access.can_preview_publication(actor, project):
@@ -155,7 +156,7 @@ def publication_preview(*, actor, project: Project) -> Publication:
                        code="transition_not_allowed",
                        conditions=[f"publish is not possible from status {project.status}"])
     results = disclosed_view(project=project, measures=measure_infos(project),
-                             frozen=disclosed_results_compute(project=project))
+                             frozen=disclosed_results_preview(project=project))
     draft = _draft(project, results)
     draft.published_at = None
     draft.content["evidence"] = [

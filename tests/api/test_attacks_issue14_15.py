@@ -52,11 +52,6 @@ def scored(world, api):
 
 # --- the publication preview ---------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HOLE (not fixed here): each preview is computed from the live rows and audited only against stored "
-    "frozen views, never against earlier previews, so two previews either side of an upload subtract to one "
-    "pupil's score. Fixing it means recording what each preview showed (a write), which "
-    "test_publication_preview's 'writes nothing' assertion forbids: a decision for the coordinator."))
 def test_two_previews_either_side_of_an_upload_do_not_subtract_to_a_pupil(scored, world, api):
     lead = api(world.user("alliance_lead"))
     # given the alliance lead (outside the group: aggregates only) reads the preview

@@ -1,7 +1,9 @@
 """Issue 14, safe publishing: the alliance lead previews exactly what publishing will make public.
 
 The preview is built by the code that publishes (the outsiders' view the publish transition
-freezes, the finding drawn from it) and writes nothing. Once published, an anonymous reader gets
+freezes, the finding drawn from it) and writes nothing but the record of the view it showed (so a
+later preview or the publication cannot be subtracted from it; tests/api/test_attacks_issue14_15.py),
+which nobody is served. Once published, an anonymous reader gets
 the same finding, field by field; only what exists from the moment of publication differs:
 `published_at`, the results' `frozen_at` and the ids of the copied evidence files.
 """
@@ -10,6 +12,8 @@ import copy
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from research.models import DisclosedResults
 
 from .findings_support import (POSITIVE, finding_url, project_in_dissemination, publish, spread, theme, transition,
                                unpublish, upload_scores, uploader, write_dissemination)
@@ -68,10 +72,19 @@ def test_the_preview_is_what_an_anonymous_reader_then_reads_field_by_field(ready
     lead = api(world.user("alliance_lead"))
     # when the alliance lead asks for the preview
     before = row_counts()
+    outsiders_before = api(None).get(f"/api/v1/projects/{ready.pk}/results/")
     response = lead.get(preview_url(ready))
-    # then it answers, and no row anywhere has changed
+    # then it answers, and no row has changed but the record of the view it showed
     assert response.status_code == 200, response.content
-    assert row_counts() == before
+    assert row_counts() == {**before, "research.DisclosedResults": before["research.DisclosedResults"] + 1}
+    assert DisclosedResults.objects.filter(project=ready).first().reason == DisclosedResults.PREVIEW
+    # and what outsiders read of the project has not changed with it
+    outsiders_after = api(None).get(f"/api/v1/projects/{ready.pk}/results/")
+    assert outsiders_after.status_code == outsiders_before.status_code
+    assert outsiders_after.content == outsiders_before.content
+    # and previewing again with nothing new records nothing more
+    assert lead.get(preview_url(ready)).status_code == 200
+    assert row_counts()["research.DisclosedResults"] == before["research.DisclosedResults"] + 1
     preview = response.json()
     assert preview["unmet"] == []
     finding = preview["finding"]
