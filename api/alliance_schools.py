@@ -3,7 +3,7 @@ the alliance, one at a time or from a list (issue 13). 404 outside the alliance,
 
 The alliance's schools are read at GET /api/v1/schools/?alliance={id} (public, as before).
 """
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import parsers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -107,6 +107,20 @@ class SchoolsImportRejectedOut(serializers.Serializer):
     error_total = serializers.IntegerField()
 
 
+class SchoolsImportFormRejectedOut(serializers.Serializer):
+    """The form itself refused (no file, a bad flag): messages per field, as every form's 400."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+# A 400 is one of the two: the list's rows refused (errors: a list) or the form refused (errors: per field).
+SchoolsImport400 = PolymorphicProxySerializer(
+    component_name="SchoolsImportRefused", serializers=[SchoolsImportRejectedOut, SchoolsImportFormRejectedOut],
+    resource_type_field_name=None)
+
+
 def _summary(result) -> dict:
     return {"dry_run": result.dry_run, "rows": result.rows, "created": result.created, "linked": result.linked,
             "already_in_alliance": result.already_in_alliance, "updated": result.updated,
@@ -120,7 +134,7 @@ class AllianceSchoolsImportView(APIView):
     @extend_schema(request={"multipart/form-data": SchoolsImportIn},
                    responses={201: SchoolsImportOut, 200: OpenApiResponse(SchoolsImportOut, description=(
                        "A dry run, or a list that added nothing new: nothing stored.")),
-                              400: SchoolsImportRejectedOut})
+                              400: SchoolsImport400})
     def post(self, request, alliance_id):
         alliance = alliance_for_school_admin(user=request.user, alliance_id=alliance_id)
         data = SchoolsImportIn(data=request.data)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from .. import access
 from ..errors import Forbidden, NotFound
 from ..imports.mapping import DEFAULT_ABSENCE_CODES, GROUP, MEASURE, SCHOOL, ValueMaps
-from ..models import ImportAlias, ImportSettings
+from ..models import Alliance, ImportAlias, ImportSettings
 from ..models.imports import AliasRole
 from .filtering import Filters, filtered
 
@@ -24,8 +24,11 @@ class ImportAliasFilter(django_filters.FilterSet):
 
 
 def require_alias_manager(user, alliance_id: int) -> None:
-    """404 for anyone outside the alliance, 403 for its members who are not its lead."""
+    """404 for anyone outside the alliance (and for an alliance that does not exist: staff see every
+    alliance, so for them it is looked up), 403 for its members who are not its lead."""
     if not access.can_see_import_aliases(user, alliance_id):
+        raise NotFound(NOT_FOUND)
+    if access.is_staff(user) and not Alliance.objects.filter(pk=alliance_id).exists():
         raise NotFound(NOT_FOUND)
     if not access.can_manage_import_aliases(user, alliance_id):
         raise Forbidden(LEADS_ONLY)

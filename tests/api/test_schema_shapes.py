@@ -223,6 +223,29 @@ def test_the_answers_fit_the_schema(demo, schema, api):
     assert failures == [], "\n".join(failures[:40])
 
 
+def test_refusals_found_by_schemathesis_fit_the_schema(demo, schema, api):
+    # given the demo alliance, its lead and staff
+    validator = validator_for(schema)
+    who = people()
+    alliance = Alliance.objects.get(slug="northfield")
+    url = f"/api/v1/alliances/{alliance.id}/schools/import/"
+    # when the lead sends the schools import form without a file, then a list with a bad URN
+    no_file = api(who["alliance.lead"]).post(url, {}, format="multipart")
+    bad_row = api(who["alliance.lead"]).post(url, {"file": SimpleUploadedFile(
+        "schools.csv", b"URN,Name,Phase,Region\n12345,Short URN School,primary,North\n", content_type="text/csv")},
+        format="multipart")
+    # then both are 400s, each in its own documented shape
+    assert no_file.status_code == 400 and isinstance(no_file.json()["errors"], dict)
+    assert bad_row.status_code == 400 and bad_row.json()["code"] == "invalid_file"
+    failures = check(schema, validator, "post", url, no_file) + check(schema, validator, "post", url, bad_row)
+    # and staff changing the absence codes of an alliance that does not exist get 404, not a server error
+    missing = api(who["admin"]).patch("/api/v1/alliances/999999999/import-settings/", {"absence_codes": []},
+                                      format="json")
+    assert missing.status_code == 404
+    failures += check(schema, validator, "patch", "/api/v1/alliances/999999999/import-settings/", missing)
+    assert failures == [], "\n".join(failures)
+
+
 def test_the_project_list_answers_exactly_its_declared_fields(world, api):
     # given the project list, built by hand from plain rows for speed
     rows = api(world.user("member")).get("/api/v1/projects/").json()["results"]
