@@ -1,4 +1,4 @@
-"""The rules research/access.py now owns for pupil data and the group, and the status sets they read."""
+"""The rules research/access/ now owns for pupil data and the group, and the status sets they read."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
