@@ -1,12 +1,12 @@
 """Evidence, measures, schools, import aliases, pupil data and outcome uploads."""
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Q
 
 from ..errors import NotFound
-from ..models import Evidence, ImportJob, Membership, OutcomeUpload, Project, ProjectMember
-from ..models.choices import JoinRequestStatus, Role, Status, Visibility
-from ..statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
+from ..models import Evidence, ImportJob, OutcomeUpload, Project
+from ..models.choices import Role, Status, Visibility
+from ..statuses import EDITABLE_STATUSES, UPLOADABLE_STATUSES
 
 from .roles import *  # noqa: F401,F403
 from .projects import *  # noqa: F401,F403

@@ -1,12 +1,11 @@
 """Projects, their lifecycle actions, group membership and alliance membership."""
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Q
 
-from ..errors import NotFound
-from ..models import Evidence, ImportJob, Membership, OutcomeUpload, Project, ProjectMember
-from ..models.choices import JoinRequestStatus, Role, Status, Visibility
-from ..statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
+from ..models import Membership, Project
+from ..models.choices import JoinRequestStatus, Status
+from ..statuses import EDITABLE_STATUSES, JOINABLE_STATUSES
 
 from .roles import *  # noqa: F401,F403
 from .roles import _checked_for, _has_group_row, _in_project_alliance  # noqa: F401

@@ -1,12 +1,10 @@
 """Roles: who is staff, an alliance member or lead, a project member or lead; cell sizes with partners."""
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery, Value
 
-from ..errors import NotFound
-from ..models import Evidence, ImportJob, Membership, OutcomeUpload, Project, ProjectMember
-from ..models.choices import JoinRequestStatus, Role, Status, Visibility
-from ..statuses import EDITABLE_STATUSES, JOINABLE_STATUSES, UPLOADABLE_STATUSES
+from ..models import Membership, Project, ProjectMember
+from ..models.choices import Role
 
 
 

@@ -1,5 +1,4 @@
 """Projects, stages, groups, join requests, transitions, evidence and their audit trails."""
-import re
 
 from django import forms
 from django.contrib import admin
@@ -11,10 +10,8 @@ from ..errors import InvalidInput
 from ..models.stage import STAGE_FIELDS
 from ..selectors.plan import labelled_criteria
 from ..services.evidence import evidence_delete
-from ..services.memberships import membership_create, membership_end, membership_update
 from ..services.projects import PROJECT_UPDATE_FIELDS, project_changes_clean, project_update
 from ..services.stages import stage_is_reached, stage_update
-from ..services.summaries import alliance_min_cell_size_update
 from .base import ReadOnlyAdmin, ReadOnlyInline, _add_domain_errors  # noqa: F401
 
 
