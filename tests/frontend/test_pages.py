@@ -199,3 +199,25 @@ def test_modules_stay_small_and_never_parse_strings_as_html():
         assert source.count("\n") <= 300, f"{path.name} is {source.count(chr(10))} lines"
         # content always goes in as text: no innerHTML, no eval (and nothing a CSP would refuse)
         assert not re.search(r"\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|\beval\(|new Function", source), path.name
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_forms_sent_by_script_cannot_be_sent_before_it_runs(template):
+    # given a template's visible forms that only a script sends (no action, not a dialog)
+    source = template.read_text()
+    forms = re.findall(r"<form\b([^>]*)>(.*?)</form>", source, re.S)
+    scripted = [body for attrs, body in forms
+                if "action=" not in attrs and 'method="dialog"' not in attrs and " hidden" not in attrs]
+    # then each one's submit buttons come disabled, for forms.js onSubmit to enable once it listens: a click
+    # before then would send the fields in the address (the sign-in form: a password in the server's log)
+    for body in scripted:
+        for tag, attrs in parse(body).tags:
+            if tag == "button" and attrs.get("type", "submit") == "submit":
+                assert "disabled" in attrs and "data-until-bound" in attrs, f"{template.name}: {attrs}"
+
+
+def test_forms_js_enables_the_buttons_it_was_waiting_for():
+    # given the module that binds every form; then binding enables what data-until-bound held back
+    source = (JS / "forms.js").read_text()
+    binding = source[source.index("export function onSubmit"):]
+    assert 'querySelectorAll("[data-until-bound]")' in binding[:binding.index("\n}\n")]

@@ -55,7 +55,9 @@ export function showErrorBox(box, error) {
 }
 
 
-/** On submit (bound once), `work(formData)` with the buttons disabled: nothing goes twice. */
+/** On submit (bound once), `work(formData)` with the buttons disabled: nothing goes twice. A page's own
+ * form comes with its buttons disabled (data-until-bound) until now: a click before this script ran would
+ * have sent the form the browser's way, its fields (a password) in the address. */
 export function onSubmit(form, work) {
   if (form.dataset.bound) return;
   form.dataset.bound = "yes";
@@ -69,6 +71,10 @@ export function onSubmit(form, work) {
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
     }
+  });
+  form.querySelectorAll("[data-until-bound]").forEach((button) => {
+    button.disabled = false;
+    button.removeAttribute("data-until-bound");
   });
 }
 
