@@ -10,6 +10,8 @@ import numpy as np
 
 from .limits import ReadLimits
 from .xml_scan import ScanBudget, column_letters, column_number
+from .xlsx_typical_cells import typical_extent
+
 _RESAVE = "Open it in Excel and save it again as .xlsx, or save the data sheet as CSV, then upload that."
 _CHUNK = 1 << 20
 _PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
@@ -96,7 +98,14 @@ class _SheetCells:
     def feed(self, piece: bytes) -> bytes:
         if b"<c" not in piece and b":c" not in piece:
             return piece
-        if not self.needs_replay and not _PREFIXED_CELL.search(piece):
+        if not self.needs_replay and not (b":c" in piece and _PREFIXED_CELL.search(piece)):
+            placed = typical_extent(piece)
+            if placed is not None:
+                if placed:
+                    top, bottom, left, right = placed
+                    self._add(top, left)
+                    self._add(bottom, right)
+                return self._rewrite(piece)
             # Every "<c" in the piece (even one inside a comment or a value) is a cell as Excel writes it, so
             # whatever calamine takes for a cell is one of these, placed by its own reference.
             typical = _TYPICAL_FULL.findall(piece)
