@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, ReadLimits
 from .specs import UnreadableFile
+from .xml_scan_rows import count_plain_rows
 
 _ANY_PREFIX = re.compile(rb"<[/A-Za-z_][\w.\-]*+:")  # openpyxl matches elements whatever their prefix is
 
@@ -163,6 +164,8 @@ class PartScanner:
         if self.budget.tags > self.limits.max_tags:
             self.budget.refuse(f"This workbook holds more than {self.limits.max_tags:,} XML elements, more than "
                                f"any pupil-data sheet needs. {_RESAVE}")
+        if self._counted_at_once(region):
+            return
         # Most workbooks use no prefixes, and the plain patterns are twice as fast.
         self.tags = _PREFIXED if _ANY_PREFIX.search(region) else _PLAIN
         # Rows of plain cells hold none of the tags that count as costly there: found once, not row by row.
@@ -184,6 +187,29 @@ class PartScanner:
             elif name == b"dimension":
                 self._check_dimension(attributes)
         self._count(region, position, len(region))
+
+    def _counted_at_once(self, region: bytes) -> bool:
+        """A region of plain rows, counted by xml_scan_rows.py; False (nothing counted) for any other, or one
+        past a limit, which the walk below refuses naming the row."""
+        counted = count_plain_rows(region, self.in_row or self.in_text, self.stretch_tags, self.limits, self.cells)
+        if counted is None:
+            return False
+        numbers, most = counted.row_numbers, self.budget.sheet_rows
+        if numbers.size and (int(numbers.max()) > most or self.rows + numbers.size > most):
+            return False
+        if self.budget.other_tags + counted.other_tags > self.limits.max_other_tags:
+            return False
+        self.tags, self.costly_here = _PLAIN, False
+        self.cells += counted.cells
+        self.budget.other_tags += counted.other_tags
+        self.rows += int(numbers.size)
+        if numbers.size:
+            self.row = int(numbers[-1])
+        if counted.stretch_tags is not None:
+            self.stretch_tags = counted.stretch_tags
+        if counted.in_row is not None:
+            self.in_row, self.in_text = counted.in_row, False
+        return True
 
     def _markers(self, region: bytes) -> list[tuple[int, bytes, bytes]]:
         """(position, name, attributes) of the tags that start or end a stretch, in order. An end tag's
