@@ -19,12 +19,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import statsmodels.api as sm
 
 from ..vocabulary import ATTAINMENT
 from .effects import months_progress
 from .numbers import Z_95
-from .synthesis import pool_effects, synthesis_effect
+from .synthesis import pool_arrays, pool_effects, synthesis_effect
 from .types import ProjectEffect
 
 METHOD = "reml"
@@ -160,7 +161,6 @@ def strand_summary(key: str, findings: Sequence[StrandFinding], theme_label: str
                    detail: bool = False) -> dict:
     """A strand: the REML/HKSJ pool with its 95% prediction interval, months (attainment), counts,
     directions, padlocks; with detail, each finding, and Egger's test with 10 or more pooled."""
-    theme, measure_kind, phase = parse_strand_key(key) or ("", "", "")
     usable = [f for f in findings if f.g is not None and f.variance is not None and f.variance > 0]
     pool = pool_effects([ProjectEffect(f.project_id, f.title, f.g, f.variance, f.n) for f in usable], method=METHOD)
     pooled_ids = {row["project_id"] for row in pool["projects"]}
@@ -168,23 +168,9 @@ def strand_summary(key: str, findings: Sequence[StrandFinding], theme_label: str
     counts = {d: 0 for d in DIRECTIONS}
     for finding in findings:
         counts[direction(finding.g, finding.variance) if finding.project_id in pooled_ids else NOT_ESTIMATED] += 1
-    rating, rating_reasons = strand_padlocks([f.padlocks for f in pooled], pool["i2_percent"])
-    g = pool["g"]
-    months = months_progress(round(g, 2)) if measure_kind == ATTAINMENT and g is not None and len(pooled) else None
-    summary = {
-        "key": key, "theme": theme, "theme_label": theme_label or theme, "measure_kind": measure_kind,
-        "phase": phase,
-        "pool": {key_: pool[key_] for key_ in ("method", "method_code", "k", "g", "se", "ci_low", "ci_high",
-                                               "ci_distribution", "tau2", "i2_percent", "q", "q_df", "q_pvalue",
-                                               "prediction_interval", "prediction_interval_reason", "reason")},
-        "months": months,
-        "findings": len(findings), "projects": len({f.project_id for f in findings}),
-        "schools": sum(f.schools or 0 for f in findings), "pupils": sum(f.n or 0 for f in pooled),
-        "directions": counts, "padlocks": rating, "padlock_reasons": rating_reasons,
-        "egger": None,
-        "egger_reason": (None if len(pooled) >= EGGER_MIN_FINDINGS else
-                         f"Egger's test and the funnel plot need {EGGER_MIN_FINDINGS} or more pooled findings."),
-    }
+    summary = _summary(key, theme_label, pool, counts, [f.padlocks for f in pooled], findings=len(findings),
+                       projects=len({f.project_id for f in findings}), schools=sum(f.schools or 0 for f in findings),
+                       pupils=sum(f.n or 0 for f in pooled))
     if detail:
         if len(pooled) >= EGGER_MIN_FINDINGS:
             summary["egger"] = egger_test([f.g for f in pooled], [f.variance for f in pooled])
@@ -192,6 +178,74 @@ def strand_summary(key: str, findings: Sequence[StrandFinding], theme_label: str
         summary["rows"] = [_finding_row(f, weights.get(f.project_id) if f.project_id in pooled_ids else None,
                                         f.project_id in pooled_ids) for f in findings]
     return summary
+
+
+def _summary(key: str, theme_label: str, pool: Mapping, counts: dict, pooled_padlocks: Sequence[int | None], *,
+             findings: int, projects: int, schools: int, pupils: int) -> dict:
+    theme, measure_kind, phase = parse_strand_key(key) or ("", "", "")
+    rating, rating_reasons = strand_padlocks(pooled_padlocks, pool["i2_percent"])
+    g = pool["g"]
+    months = (months_progress(round(g, 2)) if measure_kind == ATTAINMENT and g is not None and len(pooled_padlocks)
+              else None)
+    return {
+        "key": key, "theme": theme, "theme_label": theme_label or theme, "measure_kind": measure_kind,
+        "phase": phase,
+        "pool": {key_: pool[key_] for key_ in ("method", "method_code", "k", "g", "se", "ci_low", "ci_high",
+                                               "ci_distribution", "tau2", "i2_percent", "q", "q_df", "q_pvalue",
+                                               "prediction_interval", "prediction_interval_reason", "reason")},
+        "months": months, "findings": findings, "projects": projects, "schools": schools, "pupils": pupils,
+        "directions": counts, "padlocks": rating, "padlock_reasons": rating_reasons,
+        "egger": None,
+        "egger_reason": (None if len(pooled_padlocks) >= EGGER_MIN_FINDINGS else
+                         f"Egger's test and the funnel plot need {EGGER_MIN_FINDINGS} or more pooled findings."),
+    }
+
+
+FRAME_COLUMNS = ("project_id", "theme", "measure_kind", "phase", "g", "variance", "n", "schools", "padlocks")
+
+
+def strand_summaries(frame: pd.DataFrame) -> dict[str, dict]:
+    """strand_summary (without detail) of every strand in a frame of FRAME_COLUMNS, a row per finding, theme
+    and kind of measure: the map's list, at national scale, without an object per finding. The same pool
+    (pool_arrays, as pool_effects uses) and the same figures; a strand where one project appears twice goes
+    through strand_summary itself (it picks one effect per project)."""
+    columns = {name: frame[name].to_numpy(dtype=float, na_value=np.nan)
+               for name in ("project_id", "g", "variance", "n", "schools", "padlocks")}
+    summaries = {}
+    for (theme, kind, phase), at in frame.groupby(["theme", "measure_kind", "phase"], sort=False).indices.items():
+        key = strand_key(theme, kind, phase)
+        summaries[key] = _frame_summary(key, {name: values[at] for name, values in columns.items()})
+    return summaries
+
+
+def _frame_summary(key: str, rows: dict[str, np.ndarray]) -> dict:
+    g, variance, ids = rows["g"], rows["variance"], rows["project_id"].astype(np.int64)
+    usable = np.isfinite(g) & np.isfinite(variance) & (variance > 0)
+    if len(np.unique(ids[usable])) != int(usable.sum()):
+        return strand_summary(key, [_frame_finding(key, *row) for row in zip(*(rows[name].tolist() for name in (
+            "project_id", "g", "variance", "n", "schools", "padlocks")))])
+    g, variance = g[usable], variance[usable]
+    n = rows["n"][usable]
+    if len(g) >= 2:
+        pool, _ = pool_arrays(g, variance, METHOD)
+    else:
+        pool = pool_effects([ProjectEffect(int(ids[usable][i]), "", float(g[i]), float(variance[i]))
+                             for i in range(len(g))], method=METHOD)
+    half = Z_95 * np.sqrt(variance)
+    positive, negative = int((g - half > 0).sum()), int((g + half < 0).sum())
+    counts = {POSITIVE: positive, NULL: len(g) - positive - negative, NEGATIVE: negative,
+              NOT_ESTIMATED: len(ids) - len(g)}
+    padlocks = [None if math.isnan(p) else int(p) for p in rows["padlocks"][usable].tolist()]
+    return _summary(key, "", pool, counts, padlocks, findings=len(ids), projects=len(np.unique(ids)),
+                    schools=int(np.nansum(rows["schools"])), pupils=int(np.nansum(n)))
+
+
+def _frame_finding(key: str, project_id: float, g: float, variance: float, n: float, schools: float,
+                   padlocks: float) -> StrandFinding:
+    theme, kind, phase = parse_strand_key(key)
+    n, schools, padlocks = (None if math.isnan(x) else int(x) for x in (n, schools, padlocks))
+    return StrandFinding("", int(project_id), "", "", theme, kind, phase, "", None,
+                         None if math.isnan(g) else g, None if math.isnan(variance) else variance, n, schools, padlocks)
 
 
 def _finding_row(finding: StrandFinding, weight: float | None, pooled: bool) -> dict:

@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
@@ -66,8 +65,9 @@ def _restricted_neg_log_likelihood(tau2: float, g: np.ndarray, variance: np.ndar
     (Viechtbauer 2005, eq. 12)."""
     total = variance + tau2
     w = 1.0 / total
-    mean = np.sum(w * g) / np.sum(w)
-    return 0.5 * float(np.sum(np.log(total)) + math.log(np.sum(w)) + np.sum(w * (g - mean) ** 2))
+    sum_w = w.sum()
+    residual = g - (w @ g) / sum_w
+    return 0.5 * float(np.log(total).sum() + math.log(sum_w) + w @ (residual * residual))
 
 
 def reml_tau2(g: np.ndarray, variance: np.ndarray) -> float:
@@ -131,16 +131,21 @@ def _dersimonian_laird(g: np.ndarray, variance: np.ndarray) -> dict:
 
 def _reml_hartung_knapp(g: np.ndarray, variance: np.ndarray) -> dict:
     """REML tau^2; the pooled estimate is the weighted mean with weights 1 / (v_i + tau^2), and its
-    HKSJ variance is sum w_i (g_i - pooled)^2 / ((k - 1) sum w_i): exactly weighted least squares
-    of g on a constant, whose residual scale and t(k - 1) interval statsmodels gives."""
+    HKSJ variance is sum w_i (g_i - pooled)^2 / ((k - 1) sum w_i), with a t(k - 1) interval (weighted
+    least squares of g on a constant; by formula, as the evidence map pools a hundred strands at once).
+    Q is Cochran's, about the fixed-effect mean."""
     tau2 = reml_tau2(g, variance)
     weights = 1.0 / (variance + tau2)
-    fit = sm.WLS(g, np.ones_like(g), weights=weights).fit()
-    ci_low, ci_high = (float(x) for x in fit.conf_int(alpha=0.05)[0])
-    with np.errstate(all="ignore"):  # Q = 0 when every effect is equal: statsmodels divides by it
-        q = float(combine_effects(g, variance, method_re="dl").q)
-    return {"tau2": tau2, "g": float(fit.params[0]), "se": float(fit.bse[0]), "ci_low": ci_low, "ci_high": ci_high,
-            "ci_distribution": f"t, k - 1 = {len(g) - 1} df", "weights": weights / weights.sum(), "q": q}
+    k, sum_w = len(g), float(weights.sum())
+    pooled = float(weights @ g) / sum_w
+    residual = g - pooled
+    se = math.sqrt(float(weights @ (residual * residual)) / ((k - 1) * sum_w))
+    half = t_quantile_975(k - 1) * se
+    fixed_weights = 1.0 / variance
+    fixed = g - float(fixed_weights @ g) / float(fixed_weights.sum())
+    return {"tau2": tau2, "g": pooled, "se": se, "ci_low": pooled - half, "ci_high": pooled + half,
+            "ci_distribution": f"t, k - 1 = {k - 1} df", "weights": weights / sum_w,
+            "q": float(fixed_weights @ (fixed * fixed))}
 
 
 POOLERS = {"dl": _dersimonian_laird, "reml": _reml_hartung_knapp}
@@ -179,6 +184,15 @@ def pool_effects(effects: Sequence[ProjectEffect], method: str = DEFAULT_METHOD)
 
     g = np.fromiter((e.g for e in usable), dtype=float, count=k)
     variance = np.fromiter((e.variance for e in usable), dtype=float, count=k)
+    result, weights = pool_arrays(g, variance, method)
+    return {**result, "projects": [_project_row(effect, float(weight)) for effect, weight in zip(usable, weights)],
+            "excluded": excluded}
+
+
+def pool_arrays(g: np.ndarray, variance: np.ndarray, method: str = DEFAULT_METHOD) -> tuple[dict, np.ndarray]:
+    """pool_effects' figures (without its project lists) for two or more usable effects, one per project,
+    as arrays; and each effect's relative weight. The evidence map pools its strands through this directly."""
+    k = len(g)
     pooled = POOLERS[method](g, variance)
     interval, interval_reason = prediction_interval(pooled["g"], pooled["se"], pooled["tau2"], k)
     df = k - 1
@@ -189,9 +203,7 @@ def pool_effects(effects: Sequence[ProjectEffect], method: str = DEFAULT_METHOD)
         "tau2": pooled["tau2"], "i2_percent": i_squared_percent(pooled["tau2"], variance),
         "q": pooled["q"], "q_df": df, "q_pvalue": float(stats.chi2.sf(pooled["q"], df)),
         "prediction_interval": interval, "prediction_interval_reason": interval_reason, "reason": None,
-        "projects": [_project_row(effect, float(weight)) for effect, weight in zip(usable, pooled["weights"])],
-        "excluded": excluded,
-    }
+    }, pooled["weights"]
 
 
 def synthesis_effect(measure_result: Mapping, project_id: int | str, label: str) -> ProjectEffect | None:

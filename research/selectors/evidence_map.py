@@ -10,11 +10,12 @@ import hashlib
 import json
 
 import django_filters
+import pandas as pd
 from django.db.models import Count, Max, Q
 
 from .. import charts
 from ..analysis.evidence_map import (
-    EGGER_MIN_FINDINGS, StrandFinding, group_by_strand, parse_strand_key, strand_key, strand_summary,
+    EGGER_MIN_FINDINGS, FRAME_COLUMNS, StrandFinding, parse_strand_key, strand_key, strand_summaries, strand_summary,
 )
 from ..charts.evidence_map import funnel, strand_forest
 from ..errors import InvalidFilters, NotFound
@@ -74,10 +75,8 @@ DETAIL_COLUMNS = (*LIST_COLUMNS, "publication__slug", "publication__title", "pub
                   "measure_name", "reason")
 
 
-def _findings(subject: str | None, *, phase: str | None = None, theme: str | None = None,
-              measure_kind: str | None = None, detail: bool = False) -> list[StrandFinding]:
-    """Every published finding's place in each strand (two queries: the stored effects of published
-    findings, their themes). Names and reasons only with `detail`: the map's list needs numbers only."""
+def _effects_and_themes(subject: str | None, phase: str | None, theme: str | None, measure_kind: str | None):
+    """The stored effects of published findings (ordered as published) and their themes' rows."""
     rows = PublicationEffect.objects.filter(publication__status=PublicationStatus.PUBLISHED)
     if subject:
         rows = rows.filter(publication__subject=subject)
@@ -88,11 +87,30 @@ def _findings(subject: str | None, *, phase: str | None = None, theme: str | Non
     if theme:
         rows = rows.filter(publication__tags__kind="theme", publication__tags__value=theme)
     rows = rows.order_by("publication__published_at", "publication_id", "measure_kind")
-    themes: dict[int, list[str]] = {}
     tags = PublicationTag.objects.filter(kind="theme", publication__status=PublicationStatus.PUBLISHED)
     if theme:
         tags = tags.filter(value=theme)
-    for publication_id, value in tags.values_list("publication_id", "value"):
+    return rows, tags.values_list("publication_id", "value")
+
+
+def _effect_frame(subject: str | None, *, phase: str | None, theme: str | None,
+                  measure_kind: str | None) -> pd.DataFrame:
+    """The map's list reads numbers only: a row per finding, theme and kind of measure (FRAME_COLUMNS)."""
+    rows, tags = _effects_and_themes(subject, phase, theme, measure_kind)
+    effects = pd.DataFrame.from_records(list(rows.values_list(*LIST_COLUMNS)), columns=[
+        "publication_id", "project_id", "phase", "subject", "measure_kind", "g", "variance", "n", "padlocks",
+        "schools"])
+    themes = pd.DataFrame.from_records(list(tags), columns=["publication_id", "theme"])
+    return effects.merge(themes, on="publication_id")[list(FRAME_COLUMNS)]
+
+
+def _findings(subject: str | None, *, phase: str | None = None, theme: str | None = None,
+              measure_kind: str | None = None, detail: bool = False) -> list[StrandFinding]:
+    """Every published finding's place in each strand (two queries: the stored effects of published
+    findings, their themes), with names and reasons with `detail`: a strand's page."""
+    rows, tags = _effects_and_themes(subject, phase, theme, measure_kind)
+    themes: dict[int, list[str]] = {}
+    for publication_id, value in tags:
         themes.setdefault(publication_id, []).append(value)
     found: list[StrandFinding] = []
     for row in rows.values_list(*(DETAIL_COLUMNS if detail else LIST_COLUMNS)):
@@ -119,20 +137,19 @@ def evidence_map(*, filters=None) -> dict:
     """The strands (theme x measure kind x phase) of published findings, each with its pooled
     effect and counts, narrowed by EvidenceMapFilter; largest strands first."""
     chosen = clean_filters(filters)
-    findings = _findings(chosen["subject"], phase=chosen["phase"], theme=chosen["theme"],
-                         measure_kind=chosen["measure_kind"])
+    frame = _effect_frame(chosen["subject"], phase=chosen["phase"], theme=chosen["theme"],
+                          measure_kind=chosen["measure_kind"])
     labels = _theme_labels()
     strands = []
-    for key, members in group_by_strand(findings).items():
+    for key, summary in strand_summaries(frame).items():
         theme, kind, phase = parse_strand_key(key)
         if (chosen["theme"] and theme != chosen["theme"]) or (chosen["measure_kind"] and kind != chosen["measure_kind"]):
             continue
-        summary = strand_summary(key, members)
         if chosen["min_padlocks"] is not None and summary["padlocks"] < chosen["min_padlocks"]:
             continue
         strands.append(_labelled(summary, labels))
     strands.sort(key=lambda s: (-s["findings"], s["theme_label"], s["measure_kind"], s["phase"]))
-    return {"filters": chosen, "count": len(strands), "findings": len({f.project_id for f in findings}),
+    return {"filters": chosen, "count": len(strands), "findings": int(frame["project_id"].nunique()),
             "strands": strands}
 
 

@@ -176,3 +176,50 @@ def test_strand_keys_round_trip():
     assert parse_strand_key(strand_key("well-being", "well-being", "early_years")) == (
         "well-being", "well-being", "early_years")
     assert parse_strand_key("feedback--attainment") is None
+
+
+def flat(value, path=""):
+    """A nested summary as {path: leaf}, for approx to compare."""
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in flat(item, f"{path}/{key}").items()}
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in flat(item, f"{path}/{i}").items()}
+    return {path: value}
+
+
+def test_the_maps_list_pools_every_strand_as_its_page_does():
+    # given random strands: missing effects, one or two usable findings, a project twice in a strand
+    import pandas as pd
+
+    from research.analysis.evidence_map import FRAME_COLUMNS, strand_summaries
+
+    rng = np.random.default_rng(29)
+    rows = []
+    for strand in range(40):
+        theme, phase = f"theme-{strand % 7}", ["ks1", "ks2", "ks3"][strand % 3]
+        for i in range(int(rng.integers(0, 15))):
+            project = strand * 100 + (i if strand % 9 else i // 2)  # every ninth strand repeats projects
+            missing = rng.random() < 0.15
+            g = None if missing else float(rng.normal(0.1, 0.3))
+            variance = None if missing else float(rng.uniform(0.005, 0.1))
+            rows.append((project, theme, "attainment" if strand % 2 else "well-being", phase, g, variance,
+                         None if rng.random() < 0.1 else int(rng.integers(20, 300)), int(rng.integers(1, 5)),
+                         None if rng.random() < 0.1 else int(rng.integers(0, 6))))
+    rows += [(9001, "theme-none", "attainment", "ks2", None, None, 30, 2, 3),  # a strand with nothing to pool
+             (9002, "theme-none", "attainment", "ks2", 0.2, 0.0, 30, 2, 3)]
+    frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+    # when the list summarises them at once, and each strand is summarised from its findings
+    listed = strand_summaries(frame)
+    for key, summary in listed.items():
+        theme, kind, phase = parse_strand_key(key)
+        members = [StrandFinding("", p, "", "", t, k, ph, "", None, g, v, n, s, pad)
+                   for p, t, k, ph, g, v, n, s, pad in rows if (t, k, ph) == (theme, kind, phase)]
+        # then every figure is the strand page's own
+        mine, page = flat(summary), flat(strand_summary(key, members))
+        assert mine.keys() == page.keys(), key
+        for path, value in page.items():
+            if isinstance(value, float):
+                assert mine[path] == pytest.approx(value, rel=1e-12), (key, path)
+            else:
+                assert mine[path] == value and type(mine[path]) is type(value), (key, path)
+    assert {s["pool"]["k"] for s in listed.values()} >= {0, 1, 2} and max(s["pool"]["k"] for s in listed.values()) > 5
