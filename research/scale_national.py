@@ -79,7 +79,8 @@ def generate_national(spec: NationalSpec = NationalSpec(), prefix: str = "nation
     say(f"{len(alliances)} alliances, {len(schools)} schools, {len(hubs)} hubs")
     phases, subjects = list(Phase.values), list(Subject.values)
     projects = _bulk(Project, [Project(
-        alliance=alliances[i % len(alliances)], title=f"{prefix.title()} project {i}", research_question="Does it work?",
+        alliance=alliances[i % len(alliances)], title=f"{prefix.title()} project {i}",
+        research_question="Does it work?",
         subject=subjects[i % len(subjects)], phase=phases[i % len(phases)], academic_year="2025/26",
         status=Status.PUBLISHED, lead=leads[i % len(leads)]) for i in range(spec.findings)])
     g = rng.normal(0.15, 0.2, spec.findings)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from research import lifecycle
-from research.models import Alliance, Measure, Project
+from research.models import Alliance, Measure
 from research.models.choices import Role, StageKind, Status
 from research.services.projects import project_propose, project_update
 from research.services.stages import stage_update

@@ -57,7 +57,7 @@ def count_plain_rows(region: bytes, in_data: bool, stretch_tags: int, limits: Re
     cells = int((one_letter & ~closing & (first == ord("c"))).sum())
     if cells_so_far + cells > limits.max_cells:
         return None
-    starts, ends = opens[row & ~closing], opens[row & closing]
+    starts = opens[row & ~closing]
     numbers = _row_numbers(data, size, opens, starts)
     if numbers is None or _widest_column(data, size) > limits.max_columns:
         return None

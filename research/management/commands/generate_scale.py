@@ -12,8 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         defaults = ScaleSpec()
-        parser.add_argument("--alliances", type=int, help=f"default {defaults.alliances} ({NationalSpec.alliances:,} national)")
-        parser.add_argument("--schools", type=int, help=f"default {defaults.schools} ({NationalSpec.schools:,} national)")
+        parser.add_argument("--alliances", type=int,
+                            help=f"default {defaults.alliances} ({NationalSpec.alliances:,} national)")
+        parser.add_argument("--schools", type=int,
+                            help=f"default {defaults.schools} ({NationalSpec.schools:,} national)")
         parser.add_argument("--projects", type=int, default=defaults.projects)
         parser.add_argument("--outcome-rows", type=int, default=defaults.outcome_rows)
         parser.add_argument("--seed", type=int)

@@ -23,7 +23,8 @@ COLUMNS = ["A", "B", "Z", "AA", "SF", "SG", "ZZ", "XFD"]
 
 def random_cell(rng, row, odd):
     column = rng.choice(COLUMNS[:3] if rng.random() > odd else COLUMNS)
-    r = f' r="{column}{row}"' if rng.random() > odd / 2 else rng.choice(["", f" r='{column}{row}'", f' r = "{column}1"'])
+    r = (f' r="{column}{row}"' if rng.random() > odd / 2
+         else rng.choice(["", f" r='{column}{row}'", f' r = "{column}1"']))
     if rng.random() < odd / 3:
         return f"<c{r}/>"
     value = rng.choice(["<v>5</v>", '<is><t>x = "AB1"</t></is>', "<f>SUM(A1:A2)</f><v>3</v>"] if rng.random() < odd
