@@ -12,8 +12,10 @@ three of its habits would let a small file take the worker down if it saw the up
   over the limit).
 - It reads the zip with its own code (names matched case-insensitively, its own view of sizes). So it is
   never given the upload: every part it could read is unpacked here by Python's zipfile (declared sizes,
-  CRC checked), passed through xml_scan's PartScanner, and written into a new archive. Parts it never
-  reads (images, themes, document properties, drawings...) are left out.
+  CRC checked), passed through xml_scan's PartScanner, and written into a new archive, stored uncompressed
+  (compressing it again for calamine to unpack took a fifth of an .xlsx import; the copy is at most
+  OUTCOME_MAX_UNZIPPED_BYTES, and `make bench` prints the peak memory of a workbook at the limits). Parts
+  it never reads (images, themes, document properties, drawings...) are left out.
 
 Two rewrites keep what the openpyxl reader gave: an error cell (`#N/A`, `#DIV/0!`) is kept as its text
 (python-calamine would hand it over as an empty cell, which the import would take for a missing score),
@@ -49,7 +51,7 @@ def checked_copy(data: bytes, limits: ReadLimits, budget: ScanBudget) -> Checked
     with source:
         entries = _entries(source)
         output = io.BytesIO()
-        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as target:
             copier = _Copier(source, target, limits, budget)
             xl_folder = _folder_of(_office_document(copier.copy_kept(entries.pop("_rels/.rels", None))))
             book = copier.copy_kept(entries.pop(f"{xl_folder}workbook.xml", None))

@@ -67,7 +67,7 @@ _R_WITH_REFERENCE = re.compile(rb"""\sr\s*=\s*["'][^"'<]*&""")  # "&#65;1" is A1
 _UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*["']\s*(\d+)""")
 _DIMENSION_END = re.compile(rb"""\sref\s*=\s*["'][^"']*?\$?([A-Za-z]{1,3})\$?(\d+)\s*["']""")
 _LAST_COLUMN_OF_WIDTH = {1: 26, 2: 702, 3: 18_278}  # Z, ZZ, ZZZ
-_PIECE = 64 * 1024  # scanned at a time, so a long run of text is found without searching far
+_PIECE = 256 * 1024  # scanned at a time (at most max_run: a long run of text then spans two pieces)
 _RESAVE = "Open it in Excel and save it again as .xlsx, or save the data sheet as CSV, then upload that."
 
 
@@ -127,8 +127,9 @@ class PartScanner:
 
     def feed(self, data: bytes) -> bytes:
         ready = []
-        for start in range(0, len(data), _PIECE):
-            buffer = self.pending + data[start:start + _PIECE]
+        piece = min(_PIECE, self.max_run)
+        for start in range(0, len(data), piece):
+            buffer = self.pending + data[start:start + piece]
             cut = buffer.rfind(b"<")
             if cut <= 0:
                 self.pending = buffer

@@ -23,6 +23,8 @@ _SPACE[[9, 10, 11, 12, 13, 32]] = True
 _NAME_END = _SPACE.copy()  # what ends a tag name: (?=[\s/>])
 _NAME_END[[_SLASH, _GT]] = True
 _DIGITS = np.arange(8)
+_ONE_LETTER_NAME = np.zeros(256, dtype=bool)  # <c>, <v>, <f>, <t> (and their ends)
+_ONE_LETTER_NAME[list(b"cvft")] = True
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def count_plain_rows(region: bytes, in_data: bool, stretch_tags: int, limits: Re
     closing = data[opens + 1] == _SLASH
     name = opens + 1 + closing
     first, second, third, fourth = data[name], data[name + 1], data[name + 2], data[name + 3]
-    one_letter = np.isin(first, np.frombuffer(b"cvft", dtype=np.uint8)) & _NAME_END[second]
+    one_letter = _ONE_LETTER_NAME[first] & _NAME_END[second]
     inline = (first == ord("i")) & (second == ord("s")) & _NAME_END[third]
     row = (first == ord("r")) & (second == ord("o")) & (third == ord("w")) & _NAME_END[fourth]
     # Every tag is one a row holds cheaply (no shared text: <si> is left to the scanner's walk).
