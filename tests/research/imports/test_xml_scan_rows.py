@@ -96,3 +96,15 @@ def test_plain_rows_are_counted_at_once():
     for start in range(0, len(xml), 500):
         scanner.feed(xml[start:start + 500])
     assert (scanner.rows, scanner.row, scanner.cells) == (199, 199, 199)
+
+
+def test_a_long_value_mid_piece_is_refused_whatever_the_cell_length_setting():
+    # given a cell-length limit far below a piece's size, and a value past it between ordinary rows
+    limits = ReadLimits(max_cell_chars=100)
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, 400))
+    xml = rows + b'<row r="400"><c r="A400" t="inlineStr"><is><t>' + b"x" * 5_000 + b"</t></is></c></row>" + rows
+    scanner = PartScanner("xl/worksheets/sheet1.xml", ScanBudget(limits, sheet_rows=10_000))
+    # when it is scanned in one feed; then it is refused as a value longer than a cell may hold
+    with pytest.raises(UnreadableFile, match="holds a value longer than 100 characters"):
+        scanner.feed(xml)
+        scanner.finish()
