@@ -42,8 +42,10 @@ def invitation_create(*, actor, project: Project, user_id: int) -> Invitation:
 def _pending_for(actor, invitation_id: int) -> Invitation:
     invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("project")
                   .filter(pk=invitation_id).first())
-    # Someone else's invitation does not exist for this actor.
-    if invitation is None or not access.can_answer_invitation(actor, invitation):
+    # Someone else's invitation does not exist for this actor; nor does one to a project they can no longer take
+    # part in (they left the alliance it came through): answering would hand back the project's title.
+    if (invitation is None or not access.can_answer_invitation(actor, invitation)
+            or access.taking_part_alliance_id(actor, invitation.project) is None):
         raise NotFound("No such invitation.")
     if invitation.status != InvitationStatus.PENDING:
         raise Conflict(f"This invitation has already been {invitation.status}.", code="already_decided")

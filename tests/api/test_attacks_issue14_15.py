@@ -459,7 +459,7 @@ def test_no_route_changes_a_published_findings_writing_or_data(scored, world, ap
     assert [e["title"] for e in api(None).get(base + "evidence/").json()] == ["Public note"]
 
 
-@pytest.mark.parametrize("how", ["partnership_ended", "share_closed"])
+@pytest.mark.parametrize("how", ["partnership_ended", "share_closed", "left_own_alliance"])
 def test_a_lapsed_partner_invitation_shows_nothing_of_the_project_it_no_longer_opens(world, api, partners, how):
     teacher, theory, lead = partner_teacher(world), world.projects["theory"], world.user("project_lead")
     assert api(lead).post(f"/api/v1/projects/{theory.pk}/shares/", {"alliance": world.other_alliance.id},
@@ -469,6 +469,12 @@ def test_a_lapsed_partner_invitation_shows_nothing_of_the_project_it_no_longer_o
     # when the project is no longer open to the teacher's alliance, and its lead then rewrites its draft question
     if how == "partnership_ended":
         assert api(world.user("other")).post(f"/api/v1/partnerships/{partners}/end/").status_code == 200
+    elif how == "left_own_alliance":
+        from research.models import Membership
+        from research.services.memberships import membership_end
+
+        membership_end(actor=world.user("staff"),
+                       membership=Membership.objects.get(user=teacher, alliance=world.other_alliance))
     else:
         assert api(lead).delete(f"/api/v1/projects/{theory.pk}/shares/{world.other_alliance.id}/").status_code == 204
     assert api(lead).get(f"/api/v1/projects/{theory.pk}/").status_code == 200
