@@ -19,6 +19,7 @@ from .models import (Alliance, AllianceSchool, EffectSummary, Hub, Measure, Proj
                      PublicationTag, School, Theme)
 from .models.choices import MeasureKind, Phase, SchoolPhase, Status, Subject
 from .models.publication import PublicationStatus
+from .scale import _bulk
 from .services.evidence_map import effect_rows
 
 THEMES = ["feedback", "oracy", "metacognition", "well-being", "writing", "retrieval-practice", "leadership",
@@ -44,10 +45,6 @@ def _measure_result(measure_id: int, kind: str, g: float, variance: float, n: in
                         "adjusted": cell, "final": dict(cell)},
             "evidence_strength": {"padlocks": padlocks}, "descriptives": RESULTS_FILLER,
             "attrition": RESULTS_FILLER[:2]}
-
-
-def _bulk(model, objects, batch=2000):
-    return model.objects.bulk_create(objects, batch_size=batch)
 
 
 @transaction.atomic
